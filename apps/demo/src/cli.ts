@@ -1,0 +1,1 @@
+console.log("The ExecKit demo is being built: see apps/demo/README.md.");

@@ -1,0 +1,40 @@
+// Every export of this file is public API of @execkit/core.
+export { Action, isAction, READ_ONLY_ACTIONS, SPEC_ACTIONS } from "./action";
+export type {
+  AiHints,
+  AuthConfigSpec,
+  AuthType,
+  ConnectorModel,
+  EntityModel,
+  EntityRelationship,
+  GraphqlBodyModel,
+  HttpMethod,
+  JsonSchema,
+  ModelWarning,
+  OperationModel,
+  ParamConfigInject,
+  ParameterLocation,
+  ParameterModel,
+  RequestBodyModel,
+  ResponseErrorCheck,
+  ScopingRule,
+  SecuritySchemeModel,
+  ServerVariable,
+  TokenRefreshConfig,
+} from "./connector/model";
+export {
+  type ByteStream,
+  type CallOptions,
+  type CheckData,
+  type ExecuteOptions,
+  type ExecutionConfig,
+  ExecutionConfigSchema,
+  type ExecutionData,
+  type ExecutionResult,
+  ExecutionResultSchema,
+  type ExecutorProtocol,
+  isDownloadResult,
+  normalizeExecuteArguments,
+} from "./execution";
+export { type RetryConfig, type RetryConfigInput, RetryConfigSchema, resolveRetryConfig } from "./retry-config";
+export { revealSecret, Secret, type SecretValue } from "./secret";
