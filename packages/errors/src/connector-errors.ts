@@ -115,7 +115,7 @@ export class ConnectorSpecError extends ExecKitError {
     super(`Invalid connector spec at ${where}: ${detail}`, options);
     this.file = location.file;
     this.pointer = location.pointer;
-    this.detail = detail;
+    this.detail = this.redactText(detail);
   }
 
   protected override jsonFields(): Record<string, unknown> {

@@ -46,10 +46,12 @@ export class ExecKitError extends Error {
   /** A stable machine-readable code, e.g. `RATE_LIMITED`. */
   readonly code: string;
   declare readonly cause?: unknown;
+  readonly #redactor: Redactor;
 
   constructor(message: string, options: ExecKitErrorOptions & { code?: string } = {}) {
     const redactor = options.redactor ?? defaultRedactor;
     super(redactor.redact(message));
+    this.#redactor = redactor;
     const ctor = new.target as typeof ExecKitError;
     this.name = ctor.name;
     this.code = options.code ?? ctor.defaultCode;
@@ -72,13 +74,21 @@ export class ExecKitError extends Error {
     return hasBrand(error, this.brand);
   }
 
+  /** Makes `instanceof` agree with `isInstance()`, so it too survives duplicate installs. */
   static override [Symbol.hasInstance](instance: unknown): boolean {
-    return hasBrand(instance, (this as typeof ExecKitError).brand);
+    return Function.prototype[Symbol.hasInstance].call(this, instance) || hasBrand(instance, (this as typeof ExecKitError).brand);
   }
 
   /** Whether the same request may succeed if sent again unchanged. */
   get isRetryable(): boolean {
     return false;
+  }
+
+  /** Subclasses pass every free-text field they keep through this, so it is redacted like the message. */
+  protected redactText(text: string): string;
+  protected redactText(text: string | undefined): string | undefined;
+  protected redactText(text: string | undefined): string | undefined {
+    return text === undefined ? undefined : this.#redactor.redact(text);
   }
 
   /** The fields a subclass adds to `toJSON()`; overridden by subclasses. */

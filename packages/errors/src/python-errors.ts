@@ -1,5 +1,6 @@
 import { brandFor } from "./brand";
 import { ExecKitError, type ExecKitErrorOptions } from "./execkit-error";
+import { defaultRedactor } from "./redaction";
 
 /**
  * What kind of failure a Python execution error is; the workflow routes retries by it.
@@ -43,7 +44,9 @@ export class PythonExecutorException extends ExecKitError {
   constructor(message: string, category: ErrorCategory, options: PythonExecutorErrorOptions = {}) {
     super(message, options);
     this.category = category;
-    this.technicalDetails = Object.freeze({ ...(options.technicalDetails ?? {}) });
+    this.technicalDetails = Object.freeze(
+      (options.redactor ?? defaultRedactor).redactValue({ ...(options.technicalDetails ?? {}) }) as Record<string, unknown>,
+    );
     this.folderPath = options.folderPath;
   }
 
@@ -89,7 +92,7 @@ export class CodeRuntimeError extends PythonExecutorException {
 
   constructor(message: string, tracebackInfo: string, executionAttempt: number, options: PythonExecutorErrorOptions = {}) {
     super(message, ErrorCategory.CODE_RELATED, options);
-    this.tracebackInfo = tracebackInfo;
+    this.tracebackInfo = this.redactText(tracebackInfo);
     this.executionAttempt = executionAttempt;
   }
 
@@ -107,7 +110,7 @@ export class CodeSyntaxError extends PythonExecutorException {
 
   constructor(message: string, syntaxIssues: readonly string[], options: PythonExecutorErrorOptions = {}) {
     super(message, ErrorCategory.CODE_RELATED, options);
-    this.syntaxIssues = syntaxIssues;
+    this.syntaxIssues = syntaxIssues.map((issue) => this.redactText(issue));
   }
 
   protected override jsonFields(): Record<string, unknown> {
@@ -127,7 +130,7 @@ export class CodeGenerationError extends PythonExecutorException {
   constructor(message: string, generationAttempt: number, errorChain: readonly string[] = [], options: PythonExecutorErrorOptions = {}) {
     super(message, ErrorCategory.CODE_RELATED, options);
     this.generationAttempt = generationAttempt;
-    this.errorChain = errorChain;
+    this.errorChain = errorChain.map((entry) => this.redactText(entry));
   }
 
   protected override jsonFields(): Record<string, unknown> {
@@ -202,7 +205,7 @@ export class ApprovalRejectedError extends PythonExecutorException {
 
   constructor(message: string, options: PythonExecutorErrorOptions & { comment?: string; codeSha256?: string } = {}) {
     super(message, ErrorCategory.WORKFLOW, options);
-    this.comment = options.comment;
+    this.comment = this.redactText(options.comment);
     this.codeSha256 = options.codeSha256;
   }
 
@@ -230,7 +233,7 @@ export class MaxAttemptsExceededError extends PythonExecutorException {
     super(message, ErrorCategory.WORKFLOW, options);
     this.operationType = operationType;
     this.maxAttempts = maxAttempts;
-    this.errorChain = errorChain;
+    this.errorChain = errorChain.map((entry) => this.redactText(entry));
   }
 
   protected override jsonFields(): Record<string, unknown> {

@@ -1,0 +1,55 @@
+import { RequestAbortedError } from "@execkit/errors";
+
+/** The error a caller's abort turns into; the signal's reason is kept as the cause when it is an Error. */
+export function abortError(signal: AbortSignal | undefined, what: string): RequestAbortedError {
+  const reason: unknown = signal?.reason;
+  return new RequestAbortedError(`${what} was aborted by its AbortSignal; nothing more will be sent for it.`, {
+    cause: reason instanceof Error ? reason : undefined,
+  });
+}
+
+/**
+ * Waits for `promise`, but gives up as soon as `signal` aborts. The promise itself keeps running: it is shared
+ * (a token fetch, a connector lookup) and other callers may still be waiting for it.
+ */
+export function raceWithSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined, what: string): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(abortError(signal, what));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError(signal, what));
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** Sleeps `ms`, waking early with a {@link RequestAbortedError} when `signal` aborts. */
+export function sleep(ms: number, signal: AbortSignal | undefined, what: string): Promise<void> {
+  if (signal?.aborted) return Promise.reject(abortError(signal, what));
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortError(signal, what));
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** One signal that aborts when any of `signals` does. */
+export function anySignal(signals: ReadonlyArray<AbortSignal | undefined>): AbortSignal | undefined {
+  const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);
+  if (present.length <= 1) return present[0];
+  return AbortSignal.any(present);
+}

@@ -1,0 +1,279 @@
+/**
+ * A real Jupyter Server on loopback, for tests and the demo. It is started with a random token, its own runtime
+ * and config folders (so a developer's `~/.jupyter` settings cannot change what the tests see), and it is always
+ * stopped with its kernels.
+ */
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { ContainerConfigurationError, ContainerConnectivityError, Redactor } from "@execkit/errors";
+import { request } from "undici";
+
+/** Options of {@link startJupyterServer}. */
+export interface StartJupyterServerOptions {
+  /** The interpreter that has `jupyter_server` and `ipykernel`. Default: `EXECKIT_PYTHON` or `/usr/bin/python3`. */
+  pythonPath?: string;
+  /** The server's `root_dir`: execution folders must live under it. Created if missing. */
+  rootDir: string;
+  /** How long to wait for `/api` to answer. Default 60 000 ms (a cold start on a busy machine takes seconds). */
+  startTimeoutMs?: number;
+  /** Extra environment variables for the server and its kernels. The host environment is not passed on. */
+  env?: Record<string, string>;
+}
+
+/** A running Jupyter Server; call {@link RunningJupyterServer.stop} when done. */
+export interface RunningJupyterServer {
+  /** `http://127.0.0.1:<port>/` */
+  baseUrl: string;
+  /** The random token the server requires (`Authorization: token …`). */
+  token: string;
+  /** Absolute path of the server's `root_dir`. */
+  rootDir: string;
+  /** The server's process id (also its process group id). */
+  pid: number;
+  /** Stops the server and every kernel it started, and waits until they are gone. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const DEFAULT_PYTHON = "/usr/bin/python3";
+const STOP_GRACE_MS = 10_000;
+
+/** The interpreter tests use: `EXECKIT_PYTHON`, else `/usr/bin/python3`. */
+export function defaultTestPython(): string {
+  return process.env.EXECKIT_PYTHON ?? DEFAULT_PYTHON;
+}
+
+/**
+ * True when `pythonPath` can import `jupyter_server` and `ipykernel`, so Jupyter tests can run. Never throws.
+ *
+ * @example
+ * ```ts
+ * const available = await isJupyterAvailable();
+ * describe.skipIf(!available)("jupyter", () => { … });
+ * ```
+ */
+export function isJupyterAvailable(pythonPath: string = defaultTestPython()): Promise<boolean> {
+  return new Promise((done) => {
+    execFile(pythonPath, ["-c", "import jupyter_server, ipykernel"], { timeout: 30_000 }, (error) =>
+      done(error === null),
+    );
+  });
+}
+
+/**
+ * Starts `python -m jupyter_server` on 127.0.0.1 with a free port and a random token, and resolves once `/api`
+ * answers. Runs as root get `--allow-root`. Rejects with `ContainerConfigurationError` when the interpreter or
+ * `jupyter_server` is missing, and `ContainerConnectivityError` when the server does not answer in time; the
+ * process is stopped in both cases.
+ */
+export async function startJupyterServer(options: StartJupyterServerOptions): Promise<RunningJupyterServer> {
+  const pythonPath = options.pythonPath ?? defaultTestPython();
+  const rootDir = resolve(options.rootDir);
+  const startTimeoutMs = options.startTimeoutMs ?? 60_000;
+  await mkdir(rootDir, { recursive: true });
+  // A port taken between our probe and the server's bind makes it exit at once (port_retries=0); try again.
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    try {
+      return await startOnce(pythonPath, rootDir, startTimeoutMs, options.env ?? {});
+    } catch (error) {
+      lastError = error;
+      if (!(error instanceof PortTakenSignal)) throw error;
+    }
+  }
+  throw new ContainerConnectivityError(
+    "Jupyter Server could not bind a free port on 127.0.0.1 after 3 attempts; check what is listening locally.",
+    "127.0.0.1",
+    0,
+    { cause: lastError },
+  );
+}
+
+/** Raised internally when the server died because its port was taken. */
+class PortTakenSignal extends Error {}
+
+async function startOnce(
+  pythonPath: string,
+  rootDir: string,
+  startTimeoutMs: number,
+  extraEnv: Record<string, string>,
+): Promise<RunningJupyterServer> {
+  const port = await freePort();
+  const token = randomBytes(24).toString("hex");
+  const redactor = new Redactor([token]);
+  const stateDir = await mkdtemp(join(tmpdir(), "execkit-jupyter-"));
+  const args = [
+    "-m",
+    "jupyter_server",
+    "--ServerApp.ip=127.0.0.1",
+    `--ServerApp.port=${port}`,
+    "--ServerApp.port_retries=0",
+    `--ServerApp.token=${token}`,
+    `--ServerApp.root_dir=${rootDir}`,
+    "--ServerApp.open_browser=False",
+    "--ServerApp.log_level=WARN",
+  ];
+  if (process.getuid?.() === 0) args.push("--allow-root");
+  // Only what Python and Jupyter need: the host's API keys never reach a kernel.
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
+    HOME: process.env.HOME ?? stateDir,
+    LANG: process.env.LANG ?? "C.UTF-8",
+    JUPYTER_RUNTIME_DIR: join(stateDir, "runtime"),
+    JUPYTER_CONFIG_DIR: join(stateDir, "config"),
+    IPYTHONDIR: join(stateDir, "ipython"),
+    MPLCONFIGDIR: join(stateDir, "matplotlib"),
+    PYTHONUNBUFFERED: "1",
+    ...extraEnv,
+  };
+  let child: ChildProcess;
+  try {
+    child = spawn(pythonPath, args, { cwd: rootDir, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  } catch (error) {
+    await rm(stateDir, { recursive: true, force: true });
+    throw new ContainerConfigurationError(`Could not start ${pythonPath}: set EXECKIT_PYTHON to a Python with jupyter_server.`, {
+      configKey: "pythonPath",
+      cause: error,
+    });
+  }
+  let output = "";
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString("utf8")).slice(-8_000);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((done) => {
+    child.once("exit", (code, signal) => done({ code, signal }));
+    child.once("error", (error) => done({ code: null, signal: null, error }));
+  });
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopped ??= stopServer(child, exited).finally(() => rm(stateDir, { recursive: true, force: true }));
+    return stopped;
+  };
+  const baseUrl = `http://127.0.0.1:${port}/`;
+  const deadline = Date.now() + startTimeoutMs;
+  let exitInfo: Awaited<typeof exited> | undefined;
+  void exited.then((info) => {
+    exitInfo = info;
+  });
+  while (Date.now() < deadline) {
+    if (exitInfo !== undefined) {
+      await stop();
+      const tail = redactor.redact(output.trim().split("\n").slice(-15).join("\n"));
+      if (/address already in use|errno 98/i.test(output)) throw new PortTakenSignal(tail);
+      throw new ContainerConfigurationError(
+        `Jupyter Server exited during start-up (${exitInfo.error?.message ?? `exit code ${exitInfo.code}`}). ` +
+          `Check that ${pythonPath} can import jupyter_server and ipykernel. Output:\n${tail}`,
+        { configKey: "pythonPath", redactor, technicalDetails: { pythonPath, port } },
+      );
+    }
+    if (await answers(baseUrl, token)) {
+      return { baseUrl, token, rootDir, pid: child.pid ?? -1, stop };
+    }
+    await new Promise((done) => setTimeout(done, 150));
+  }
+  await stop();
+  throw new ContainerConnectivityError(
+    `Jupyter Server did not answer on ${baseUrl}api within ${startTimeoutMs} ms; the machine may be overloaded.`,
+    "127.0.0.1",
+    port,
+    { redactor, technicalDetails: { outputTail: redactor.redact(output.slice(-2_000)) } },
+  );
+}
+
+async function answers(baseUrl: string, token: string): Promise<boolean> {
+  try {
+    const response = await request(`${baseUrl}api`, {
+      headers: { authorization: `token ${token}` },
+      headersTimeout: 2_000,
+      bodyTimeout: 2_000,
+    });
+    await response.body.dump();
+    return response.statusCode === 200;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * SIGTERM lets the server shut its kernels down cleanly; anything left after the grace period is killed. Kernels
+ * run in their own sessions (jupyter_client starts them with `start_new_session`), so the server's process group
+ * does not cover them: we note its children first and kill their groups too.
+ */
+async function stopServer(
+  child: ChildProcess,
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>,
+): Promise<void> {
+  const pid = child.pid;
+  if (pid === undefined || child.exitCode !== null || child.signalCode !== null) {
+    await Promise.race([exited, sleep(100)]);
+    return;
+  }
+  const kernels = await childPids(pid);
+  signalGroup(pid, "SIGTERM");
+  const clean = await Promise.race([exited.then(() => true), sleep(STOP_GRACE_MS).then(() => false)]);
+  if (!clean) {
+    signalGroup(pid, "SIGKILL");
+    await Promise.race([exited, sleep(2_000)]);
+  }
+  for (const kernel of [...kernels, ...(await childPids(pid))]) signalGroup(kernel, "SIGKILL");
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+/** Direct children of `pid`, read from /proc (Linux); empty elsewhere. */
+async function childPids(pid: number): Promise<number[]> {
+  let entries: string[];
+  try {
+    entries = await readdir("/proc");
+  } catch {
+    return [];
+  }
+  const children: number[] = [];
+  await Promise.all(
+    entries
+      .filter((name) => /^\d+$/.test(name))
+      .map(async (name) => {
+        try {
+          const stat = await readFile(`/proc/${name}/stat`, "utf8");
+          // The command name may contain spaces and parentheses; fields after the last ")" are fixed.
+          const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+          if (Number(fields[1]) === pid) children.push(Number(name));
+        } catch {
+          // The process ended while we looked.
+        }
+      }),
+  );
+  return children;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** A timer that does not keep the process alive: only used in races against a process exit. */
+function sleep(ms: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, ms).unref());
+}
