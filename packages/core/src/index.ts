@@ -22,6 +22,18 @@ export type {
   ServerVariable,
   TokenRefreshConfig,
 } from "./connector/model";
+export { AUTH_MAPPING_KEYS, defaultAuthConfig } from "./connector/build-auth";
+export { acceptsLimit, type CheckOperation, findCheckOperation, hasRequiredParams } from "./connector/check-operation";
+export {
+  type ActionDescription,
+  describeEntities,
+  type EntityDescription,
+  type ParameterDescription,
+  type RelationshipDescription,
+} from "./connector/describe-entities";
+export { type LoadConnectorModelOptions, loadConnectorModel } from "./connector/load-connector-model";
+export { getEntity, getOperation, listEntityNames, requireOperation } from "./connector/lookup";
+export type { ConnectorSource } from "./connector/read-spec-source";
 export {
   type ByteStream,
   type CallOptions,

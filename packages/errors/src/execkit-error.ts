@@ -70,7 +70,12 @@ export class ExecKitError extends Error {
    * True when `error` is an instance of the class this is called on, even if it was created by another copy of
    * `@execkit/errors`.
    */
-  static isInstance<T extends typeof ExecKitError>(this: T, error: unknown): error is InstanceType<T> {
+  // `this` is typed by shape (any constructor with a brand) so subclasses whose constructors take other
+  // arguments (e.g. `CodeRuntimeError`) can call it too.
+  static isInstance<T extends abstract new (...args: never[]) => ExecKitError>(
+    this: T & { readonly brand: symbol },
+    error: unknown,
+  ): error is InstanceType<T> {
     return hasBrand(error, this.brand);
   }
 

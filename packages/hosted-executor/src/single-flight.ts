@@ -12,6 +12,8 @@ export class SingleFlight<T> {
     const pending = start().finally(() => {
       if (this.#pending === pending) this.#pending = undefined;
     });
+    // Waiters may all have given up (aborted); the shared promise must not then become an unhandled rejection.
+    pending.catch(() => undefined);
     this.#pending = pending;
     return pending;
   }

@@ -204,6 +204,8 @@ export interface SecuritySchemeModel {
   readonly parameterName?: string;
   /** OAuth2: the chosen flow (authorizationCode > clientCredentials > password > implicit). */
   readonly flow?: string;
+  /** openIdConnect: the discovery URL. */
+  readonly openIdConnectUrl?: string;
   readonly authorizationUrl?: string;
   readonly tokenUrl?: string;
   /** OAuth2: the refresh URL (a Jinja template over auth and config values). */
@@ -212,6 +214,11 @@ export interface SecuritySchemeModel {
   readonly tokenRefresh?: TokenRefreshConfig;
   /** `x-airbyte-token-extract`: token-response fields that become server variables. */
   readonly tokenExtract: readonly string[];
+  /**
+   * The scheme's `x-airbyte-auth-config`. When the spec has none, the loader fills in the reference's default for
+   * the auth type (bearer: `token`; basic: `username` + `password`; api_key: `api_key`; oauth2: the four OAuth
+   * fields, none required).
+   */
   readonly authConfig?: AuthConfigSpec;
   readonly untested: boolean;
   readonly description?: string;
@@ -243,9 +250,13 @@ export interface ResponseErrorCheck {
 
 /** A non-fatal finding of the loader (a duplicate operation, an ignored construct). */
 export interface ModelWarning {
+  /** Stable identifier of the kind of finding, e.g. `DUPLICATE_OPERATION`. */
   readonly code: string;
   readonly message: string;
+  /** JSON pointer of the node the finding is about. */
   readonly pointer: string;
+  /** Other nodes involved, e.g. the earlier declaration a duplicate operation replaced. */
+  readonly relatedPointers?: readonly string[];
 }
 
 /**
@@ -282,6 +293,11 @@ export interface ConnectorModel {
   readonly responseErrorCheck?: ResponseErrorCheck;
   /** All `x-airbyte-entity-relationships`. */
   readonly relationships: readonly EntityRelationship[];
+  /**
+   * `info.x-airbyte-replication-config.replication_config_constants`: the `config` of Jinja query defaults in
+   * health-check probes.
+   */
+  readonly replicationConfigConstants?: Readonly<Record<string, unknown>>;
   /** Every `x-*` key of `info`, known or not, as written. */
   readonly infoExtensions: Readonly<Record<string, unknown>>;
   readonly warnings: readonly ModelWarning[];

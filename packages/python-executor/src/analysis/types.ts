@@ -25,7 +25,7 @@ export interface AnalysisFinding {
   rule: string;
   category: FindingCategory;
   severity: FindingSeverity;
-  /** 1-based line and 0-based column of the node. */
+  /** 1-based line and 0-based column (in characters) of the node. */
   line: number;
   column: number;
   /** A sentence for the approver: what the code does here. */
@@ -36,9 +36,16 @@ export interface AnalysisFinding {
 
 /** A syntax error, as Python reports it. */
 export interface SyntaxIssue {
+  /** 1-based line. */
   line: number;
+  /** 0-based column (Python's 1-based `offset` minus one), like {@link AnalysisFinding.column}. */
   column: number;
   message: string;
+  /** Where the offending span ends, when Python says (3.10 and later). */
+  endLine?: number;
+  endColumn?: number;
+  /** The offending source line, at most 500 characters. */
+  text?: string;
 }
 
 /** Everything the analyzer reports about one snippet. */

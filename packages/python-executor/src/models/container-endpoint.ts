@@ -9,8 +9,15 @@ export class ContainerEndpointConfig {
   /** The path prefix the server is mounted under (`/` unless a proxy puts it elsewhere), ending in `/`. */
   readonly basePath: string;
 
-  constructor(options: { host: string; port: number; kernelName: string; useHttps?: boolean; basePath?: string }) {
-    if (!options.host) throw new ContainerConfigurationError("Jupyter host is empty.", { configKey: "jupyter.baseUrl" });
+  constructor(options: {
+    host: string;
+    port: number;
+    kernelName: string;
+    useHttps?: boolean;
+    basePath?: string;
+  }) {
+    if (!options.host)
+      throw new ContainerConfigurationError("Jupyter host is empty.", { configKey: "jupyter.baseUrl" });
     if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65_535) {
       throw new ContainerConfigurationError(`Jupyter port ${options.port} is not a TCP port (1-65535).`, {
         configKey: "jupyter.baseUrl",
@@ -52,7 +59,7 @@ export class ContainerEndpointConfig {
     const useHttps = url.protocol === "https:";
     const port = url.port ? Number(url.port) : useHttps ? 443 : 80;
     return new ContainerEndpointConfig({
-      host: url.hostname,
+      host: url.hostname.replace(/^\[|\]$/g, ""),
       port,
       kernelName,
       useHttps,

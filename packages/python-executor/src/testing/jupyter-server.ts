@@ -127,6 +127,7 @@ async function startOnce(
     IPYTHONDIR: join(stateDir, "ipython"),
     MPLCONFIGDIR: join(stateDir, "matplotlib"),
     PYTHONUNBUFFERED: "1",
+    PYDEVD_DISABLE_FILE_VALIDATION: "1",
     ...extraEnv,
   };
   let child: ChildProcess;
@@ -134,10 +135,13 @@ async function startOnce(
     child = spawn(pythonPath, args, { cwd: rootDir, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   } catch (error) {
     await rm(stateDir, { recursive: true, force: true });
-    throw new ContainerConfigurationError(`Could not start ${pythonPath}: set EXECKIT_PYTHON to a Python with jupyter_server.`, {
-      configKey: "pythonPath",
-      cause: error,
-    });
+    throw new ContainerConfigurationError(
+      `Could not start ${pythonPath}: set EXECKIT_PYTHON to a Python with jupyter_server.`,
+      {
+        configKey: "pythonPath",
+        cause: error,
+      },
+    );
   }
   let output = "";
   const keep = (chunk: Buffer) => {
@@ -145,10 +149,12 @@ async function startOnce(
   };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((done) => {
-    child.once("exit", (code, signal) => done({ code, signal }));
-    child.once("error", (error) => done({ code: null, signal: null, error }));
-  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>(
+    (done) => {
+      child.once("exit", (code, signal) => done({ code, signal }));
+      child.once("error", (error) => done({ code: null, signal: null, error }));
+    },
+  );
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopped ??= stopServer(child, exited).finally(() => rm(stateDir, { recursive: true, force: true }));

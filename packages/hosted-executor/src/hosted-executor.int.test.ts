@@ -1,0 +1,446 @@
+import {
+  AuthenticationError,
+  ConnectorAmbiguityError,
+  ConnectorNotFoundError,
+  ConnectorValidationError,
+  HTTPStatusError,
+  NetworkError,
+  RateLimitError,
+  RequestAbortedError,
+  RequestTimeoutError,
+  ResponseFormatError,
+  TokenRefreshError,
+} from "@execkit/errors";
+import { type FakeCloud, startFakeCloud } from "@execkit/testing";
+import { afterEach, describe, expect, it } from "vitest";
+import type { HostedExecutor } from "./hosted-executor";
+import { CLIENT_SECRET, CONNECTOR, hostedFor, startTestCloud } from "./test-fixtures";
+
+let cloud: FakeCloud;
+let executor: HostedExecutor | undefined;
+afterEach(async () => {
+  await executor?.close();
+  executor = undefined;
+  await cloud?.close();
+});
+
+const NO_RETRIES = { maxAttempts: 1 };
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected a rejection");
+}
+
+function statuses(fake: FakeCloud, endpoint: "token" | "lookup" | "execute"): Array<number | undefined> {
+  return fake.requestsTo(endpoint).map((record) => record.status);
+}
+
+describe("token", () => {
+  it("is fetched by one request however many calls wait for it", async () => {
+    cloud = await startTestCloud();
+    cloud.inject({ endpoint: "token", delayMs: 100 });
+    executor = hostedFor(cloud, { connectorId: undefined, connectorDefinitionId: CONNECTOR.definitionId, workspaceName: "acme" });
+    const results = await Promise.all(Array.from({ length: 25 }, () => executor!.execute("customers", "list")));
+    expect(results.every((result) => result.success)).toBe(true);
+    expect(cloud.requestsTo("token")).toHaveLength(1);
+    expect(cloud.requestsTo("lookup")).toHaveLength(1);
+    expect(cloud.requestsTo("execute")).toHaveLength(25);
+  });
+
+  it("honours expires_in: refreshed before the cloud would refuse it", async () => {
+    cloud = await startTestCloud({ tokenTtlSeconds: 1 });
+    executor = hostedFor(cloud);
+    await executor.execute("customers", "list");
+    await executor.execute("customers", "list");
+    expect(cloud.requestsTo("token")).toHaveLength(1);
+    // Used for 0.9 s (a tenth of the lifetime is kept as margin); the cloud refuses it after 1 s.
+    await new Promise((resolve) => setTimeout(resolve, 950));
+    await executor.execute("customers", "list");
+    expect(cloud.requestsTo("token")).toHaveLength(2);
+    expect(statuses(cloud, "execute")).toEqual([200, 200, 200]);
+    const [first, second] = cloud.issuedTokens;
+    expect(cloud.requestsTo("execute")[2]!.headers.authorization).toBe(`Bearer ${second}`);
+    expect(first).not.toBe(second);
+  });
+
+  it("is kept for the reference's 14 minutes when expires_in is absent", async () => {
+    cloud = await startTestCloud({ sendExpiresIn: false, tokenTtlSeconds: 0.3 });
+    executor = hostedFor(cloud);
+    await executor.execute("customers", "list");
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    // The cloud expired it after 0.3 s, but without expires_in the executor could not know: a 401 then a refresh.
+    await executor.execute("customers", "list");
+    expect(statuses(cloud, "execute")).toEqual([200, 401, 200]);
+    expect(cloud.requestsTo("token")).toHaveLength(2);
+  });
+
+  it("on a 401 (expired on demand) is refreshed once and the call retried once", async () => {
+    cloud = await startTestCloud();
+    executor = hostedFor(cloud);
+    await executor.execute("customers", "list");
+    cloud.expireTokens();
+    const result = await executor.execute("customers", "list");
+    expect(result.success).toBe(true);
+    expect(statuses(cloud, "execute")).toEqual([200, 401, 200]);
+    expect(cloud.requestsTo("token")).toHaveLength(2);
+  });
+
+  it("is refreshed once for many concurrent calls that all got a 401", async () => {
+    cloud = await startTestCloud();
+    executor = hostedFor(cloud);
+    await executor.execute("customers", "list");
+    cloud.expireTokens();
+    const results = await Promise.all(Array.from({ length: 10 }, () => executor!.execute("customers", "list")));
+    expect(results.every((result) => result.success)).toBe(true);
+    expect(cloud.requestsTo("token")).toHaveLength(2);
+  });
+
+  it("a second 401 on the same call is thrown, after exactly one refresh", async () => {
+    cloud = await startTestCloud();
+    cloud.inject({ endpoint: "execute", status: 401, body: { message: "token revoked" }, times: 5 });
+    executor = hostedFor(cloud);
+    const error = await rejection(executor.execute("customers", "list"));
+    expect(AuthenticationError.isInstance(error)).toBe(true);
+    expect(error.message).toBe(
+      `HTTP 401 error for POST ${cloud.url}/api/v1/integrations/connectors/${CONNECTOR.id}/execute: token revoked`,
+    );
+    expect(cloud.requestsTo("execute")).toHaveLength(2);
+    expect(cloud.requestsTo("token")).toHaveLength(2);
+  });
+
+  it("refused credentials are a TokenRefreshError (an AuthenticationError) without the secret", async () => {
+    cloud = await startTestCloud();
+    executor = hostedFor(cloud, { airbyteClientSecret: "wrong-secret-value-123" });
+    const error = await rejection(executor.execute("customers", "list"));
+    expect(TokenRefreshError.isInstance(error)).toBe(true);
+    expect(AuthenticationError.isInstance(error)).toBe(true);
+    expect(error.message).toBe(
+      `HTTP 401 error for POST ${cloud.url}/api/v1/account/applications/token: Invalid client credentials`,
+    );
+    expect(JSON.stringify(error)).not.toContain("wrong-secret-value-123");
+    expect(cloud.requestsTo("token")).toHaveLength(1);
+  });
+
+  it("a failed fetch is not cached: the next call tries again", async () => {
+    cloud = await startTestCloud();
+    cloud.inject({ endpoint: "token", status: 500, times: 3 });
+    executor = hostedFor(cloud);
+    const error = await rejection(executor.execute("customers", "list"));
+    expect(HTTPStatusError.isInstance(error)).toBe(true);
+    expect((await executor.execute("customers", "list")).success).toBe(true);
+    expect(statuses(cloud, "token")).toEqual([500, 500, 500, 200]);
+  });
+});
+
+describe("connector lookup", () => {
+  const lookupOptions = { connectorId: undefined, workspaceName: "acme", connectorDefinitionId: CONNECTOR.definitionId };
+
+  it("happens once for the executor's life", async () => {
+    cloud = await startTestCloud();
+    executor = hostedFor(cloud, lookupOptions);
+    for (let i = 0; i < 5; i++) await executor.execute("customers", "list");
+    expect(cloud.requestsTo("lookup")).toHaveLength(1);
+    expect(cloud.requestsTo("execute")).toHaveLength(5);
+  });
+
+  it("finding none is a ConnectorNotFoundError, and is not cached", async () => {
+    cloud = await startTestCloud({ connectors: [] });
+    executor = hostedFor(cloud, lookupOptions);
+    const error = await rejection(executor.execute("customers", "list"));
+    expect(ConnectorNotFoundError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ workspaceName: "acme", connectorDefinitionId: CONNECTOR.definitionId });
+    expect(error.message).toContain(
+      `No connector found for workspace_name 'acme' and connector definition '${CONNECTOR.definitionId}'.`,
+    );
+    cloud.addConnector(CONNECTOR);
+    expect((await executor.execute("customers", "list")).success).toBe(true);
+    expect(cloud.requestsTo("lookup")).toHaveLength(2);
+  });
+
+  it("finding two is a ConnectorAmbiguityError naming both ids", async () => {
+    cloud = await startTestCloud();
+    cloud.addConnector({ ...CONNECTOR, id: "conn-twin" });
+    executor = hostedFor(cloud, lookupOptions);
+    const error = await rejection(executor.execute("customers", "list"));
+    expect(ConnectorAmbiguityError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ connectorIds: ["conn-1", "conn-twin"] });
+    expect(error.message).toContain("Expected exactly 1, found 2.");
+    expect(cloud.requestsTo("execute")).toHaveLength(0);
+  });
+});
+
+describe("fault matrix", () => {
+  it("429 with Retry-After on a read waits as asked, then succeeds", async () => {
+    cloud = await startTestCloud();
+    cloud.inject({ endpoint: "execute", status: 429, retryAfter: "0.3", body: { message: "slow down" } });
+    executor = hostedFor(cloud);
+    const started = Date.now();
+    expect((await executor.execute("customers", "list")).success).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(280);
+    expect(statuses(cloud, "execute")).toEqual([429, 200]);
+  });
+
+  it("429 once retries are used up is a RateLimitError with retryAfterMs", async () => {
+    cloud = await startTestCloud();
+    cloud.inject({ endpoint: "execute", status: 429, retryAfter: 12, body: { message: "slow down" } });
+    executor = hostedFor(cloud, { retryConfig: NO_RETRIES });
+    const error = await rejection(executor.execute("customers", "list"));
+    expect(RateLimitError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ status: 429, retryAfterMs: 12_000, retryAfter: 12 });
+    expect(error.message).toBe(
+      `HTTP 429 error for POST ${cloud.url}/api/v1/integrations/connectors/${CONNECTOR.id}/execute: slow down`,
+    );
+  });
+
+  it("503 then ok: a read is retried", async () => {
+    cloud = await startTestCloud();
+    cloud.inject({ endpoint: "execute", status: 503, times: 2 });
+    executor = hostedFor(cloud);
+    expect((await executor.execute("customers", "get", { params: { id: "x" } })).success).toBe(true);
+    expect(statuses(cloud, "execute")).toEqual([503, 503, 200]);
+  });
+
+  it("503 on create/update/delete is not retried unless retryNonIdempotent", async () => {
+    cloud = await startTestCloud();
+    executor = hostedFor(cloud);
+    for (const action of ["create", "update", "delete"]) {
+      cloud.inject({ endpoint: "execute", status: 503, body: { errors: [{ message: "busy" }, { error: "later" }] } });
+      const error = await rejection(executor.execute("customers", action));
+      expect(HTTPStatusError.isInstance(error)).toBe(true);
+      expect(error.message).toMatch(/: busy, later$/);
+    }
+    expect(statuses(cloud, "execute")).toEqual([503, 503, 503]);
+    await executor.close();
+
+    executor = hostedFor(cloud, { retryConfig: { retryNonIdempotent: true, initialDelaySeconds: 0.01, jitter: false } });
+    cloud.clearRequests();
+    cloud.inject({ endpoint: "execute", status: 503 });
+    await executor.execute("customers", "create", { params: { name: "x" } });
+    expect(statuses(cloud, "execute")).toEqual([503, 200]);
+  });
+
+  it("5xx exhausting retries throws the last HTTPStatusError", async () => {
+    cloud = await startTestCloud();
+    cloud.inject({ endpoint: "execute", status: 502, times: 3 });
+    executor = hostedFor(cloud);
+    const error = await rejection(executor.execute("customers", "list"));
+    expect(error).toMatchObject({ status: 502 });
+    expect(cloud.requestsTo("execute")).toHaveLength(3);
+  });
+
+  it("a reset connection is a NetworkError, retried for reads", async () => {
+    cloud = await startTestCloud();
+    cloud.inject({ endpoint: "execute", reset: true });
+    executor = hostedFor(cloud);
+    expect((await executor.execute("customers", "list")).success).toBe(true);
+    expect(cloud.requestsTo("execute")).toHaveLength(2);
+
+    cloud.inject({ endpoint: "execute", reset: true });
+    const error = await rejection(executor.execute("customers", "create"));
+    expect(NetworkError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ requestSent: true, method: "POST" });
+    expect(error.message).toContain("outcome is unknown");
+    expect(cloud.requestsTo("execute")).toHaveLength(3);
+  });
+
+  it("a refused connection is a NetworkError saying nothing was sent", async () => {
+    const dead = await startFakeCloud();
+    const url = dead.url;
+    await dead.close();
+    cloud = await startTestCloud();
+    executor = hostedFor(cloud, { apiUrl: url, retryConfig: NO_RETRIES });
+    const error = await rejection(executor.execute("customers", "list"));
+    expect(NetworkError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ requestSent: false });
+    expect(error.message).toContain("ECONNREFUSED");
+  });
+
+  it("a malformed body is a ResponseFormatError with a bounded excerpt", async () => {
+    cloud = await startTestCloud();
+    cloud.inject({ endpoint: "execute", malformedBody: true });
+    executor = hostedFor(cloud);
+    const error = await rejection(executor.execute("customers", "list"));
+    expect(ResponseFormatError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ status: 200, bodyExcerpt: '{"result":[{"id":"c1"},{"id":"c2"}],"co' });
+
+    cloud.inject({ endpoint: "execute", status: 200, body: `{"data": "${"x".repeat(5_000)}"}` });
+    const long = (await rejection(executor.execute("customers", "list"))) as ResponseFormatError;
+    expect(ResponseFormatError.isInstance(long)).toBe(true);
+    expect(long.message).toContain('without a "result" key');
+    expect(long.bodyExcerpt!.length).toBeLessThan(1_100);
+  });
+
+  it("a token answer without access_token is a ResponseFormatError", async () => {
+    cloud = await startTestCloud();
+    cloud.inject({ endpoint: "token", json: { token: "sekret-token-value" } });
+    executor = hostedFor(cloud);
+    const error = await rejection(executor.execute("customers", "list"));
+    expect(ResponseFormatError.isInstance(error)).toBe(true);
+    expect(JSON.stringify(error)).not.toContain("sekret-token-value");
+  });
+
+  it("an execution error (400 with success:false) comes back as success:false, as from LocalExecutor", async () => {
+    cloud = await startTestCloud();
+    executor = hostedFor(cloud);
+    expect(await executor.execute("invoices", "list")).toEqual({
+      success: false,
+      data: null,
+      error: "Entity 'invoices' not found",
+      meta: null,
+    });
+    expect(cloud.requestsTo("execute")).toHaveLength(1);
+  });
+
+  it("any other 400/422 is a ConnectorValidationError with the reference's message", async () => {
+    cloud = await startTestCloud();
+    executor = hostedFor(cloud);
+    for (const status of [400, 422]) {
+      cloud.inject({ endpoint: "execute", status, body: { message: "limit must be <= 100" } });
+      const error = await rejection(executor.execute("customers", "list", { params: { limit: 1000 } }));
+      expect(ConnectorValidationError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ status });
+      expect(error.message).toBe(
+        `HTTP ${status} error for POST ${cloud.url}/api/v1/integrations/connectors/${CONNECTOR.id}/execute: limit must be <= 100`,
+      );
+    }
+  });
+
+  it("abort: a delayed call stops at once with RequestAbortedError, and is not retried", async () => {
+    cloud = await startTestCloud();
+    executor = hostedFor(cloud);
+    await executor.execute("customers", "list");
+    cloud.inject({ endpoint: "execute", delayMs: 10_000 });
+    const controller = new AbortController();
+    const started = Date.now();
+    const pending = rejection(executor.execute("customers", "list", { signal: controller.signal }));
+    setTimeout(() => controller.abort(), 50);
+    const error = await pending;
+    expect(RequestAbortedError.isInstance(error)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(cloud.requestsTo("execute")).toHaveLength(2);
+  });
+
+  it("abort before the call sends nothing", async () => {
+    cloud = await startTestCloud();
+    executor = hostedFor(cloud);
+    const error = await rejection(executor.execute("customers", "list", { signal: AbortSignal.abort() }));
+    expect(RequestAbortedError.isInstance(error)).toBe(true);
+    expect(cloud.requests).toHaveLength(0);
+  });
+
+  it("abort while waiting for the shared token leaves the other callers alone", async () => {
+    cloud = await startTestCloud();
+    cloud.inject({ endpoint: "token", delayMs: 200 });
+    executor = hostedFor(cloud);
+    const controller = new AbortController();
+    const aborted = rejection(executor.execute("customers", "list", { signal: controller.signal }));
+    const other = executor.execute("customers", "list");
+    setTimeout(() => controller.abort(), 20);
+    expect(RequestAbortedError.isInstance(await aborted)).toBe(true);
+    expect((await other).success).toBe(true);
+    expect(cloud.requestsTo("token")).toHaveLength(1);
+    expect(cloud.requestsTo("execute")).toHaveLength(1);
+  });
+
+  it("timeout: a slow answer is a RequestTimeoutError after timeoutMs, retried for reads", async () => {
+    cloud = await startTestCloud();
+    executor = hostedFor(cloud, { timeoutMs: 200 });
+    await executor.execute("customers", "list");
+    cloud.inject({ endpoint: "execute", delayMs: 10_000, times: 3 });
+    const started = Date.now();
+    const error = await rejection(executor.execute("customers", "list"));
+    expect(RequestTimeoutError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ timeoutMs: 200 });
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(cloud.requestsTo("execute")).toHaveLength(4);
+  });
+
+  it("close() cancels calls in flight and refuses new ones", async () => {
+    cloud = await startTestCloud();
+    executor = hostedFor(cloud);
+    await executor.execute("customers", "list");
+    cloud.inject({ endpoint: "execute", delayMs: 10_000 });
+    const pending = rejection(executor.execute("customers", "list"));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await executor.close();
+    const error = await pending;
+    expect(RequestAbortedError.isInstance(error)).toBe(true);
+    expect(error.message).toContain("closed");
+    expect(RequestAbortedError.isInstance(await rejection(executor.execute("customers", "list")))).toBe(true);
+  });
+
+  it("Symbol.asyncDispose closes the executor", async () => {
+    cloud = await startTestCloud();
+    const disposable = hostedFor(cloud);
+    await disposable[Symbol.asyncDispose]();
+    expect(RequestAbortedError.isInstance(await rejection(disposable.execute("customers", "list")))).toBe(true);
+  });
+});
+
+describe("secrets", () => {
+  it("neither the client secret nor the bearer token appears in any error or toJSON", async () => {
+    cloud = await startTestCloud();
+    executor = hostedFor(cloud, { retryConfig: NO_RETRIES });
+    await executor.execute("customers", "list");
+    const token = cloud.issuedTokens[0]!;
+    const echo = `client_secret=${CLIENT_SECRET} token ${token} Authorization: Bearer ${token}`;
+    for (const status of [400, 401, 429, 500]) {
+      cloud.inject({ endpoint: "execute", status, body: { message: echo }, headers: { "x-echo": token }, times: 2 });
+      const error = await rejection(executor.execute("customers", "list"));
+      const everything = `${error.message} ${JSON.stringify(error)} ${error.stack}`;
+      expect(everything).not.toContain(CLIENT_SECRET);
+      expect(everything).not.toContain(token);
+      expect(everything).toContain("[REDACTED]");
+    }
+  });
+
+  it("a malformed body quoting the token is redacted in the excerpt", async () => {
+    cloud = await startTestCloud();
+    executor = hostedFor(cloud);
+    await executor.execute("customers", "list");
+    const token = cloud.issuedTokens[0]!;
+    cloud.inject({ endpoint: "execute", status: 200, body: `not json ${token} ${CLIENT_SECRET}` });
+    const error = await rejection(executor.execute("customers", "list"));
+    expect(JSON.stringify(error)).not.toContain(token);
+    expect(JSON.stringify(error)).not.toContain(CLIENT_SECRET);
+  });
+});
+
+describe("check()", () => {
+  it("without a model fetches a token and reports healthy", async () => {
+    cloud = await startTestCloud();
+    executor = hostedFor(cloud);
+    expect(await executor.check()).toEqual({ success: true, data: { status: "healthy" }, error: null, meta: null });
+    expect(cloud.requests.map((record) => record.endpoint)).toEqual(["token"]);
+  });
+
+  it("never throws: refused credentials are reported unhealthy", async () => {
+    cloud = await startTestCloud();
+    executor = hostedFor(cloud, { airbyteClientSecret: "bad-secret-999" });
+    const result = await executor.check();
+    expect(result.success).toBe(false);
+    expect(result.data.status).toBe("unhealthy");
+    expect(result.error).toContain("HTTP 401 error for POST");
+    expect(JSON.stringify(result)).not.toContain("bad-secret-999");
+  });
+
+  it("never throws on a closed executor or an aborted signal", async () => {
+    cloud = await startTestCloud();
+    executor = hostedFor(cloud);
+    expect((await executor.check({ signal: AbortSignal.abort() })).data.status).toBe("unhealthy");
+    await executor.close();
+    expect((await executor.check()).data.status).toBe("unhealthy");
+  });
+});
+
+it("uses the secret only in the token body", async () => {
+  cloud = await startTestCloud();
+  executor = hostedFor(cloud);
+  await executor.execute("customers", "list");
+  const carrying = cloud.requests.filter((record) => JSON.stringify(record).includes(CLIENT_SECRET));
+  expect(carrying.map((record) => record.endpoint)).toEqual(["token"]);
+});

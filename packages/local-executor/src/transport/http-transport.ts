@@ -1,0 +1,396 @@
+import type { Readable } from "node:stream";
+import type { RetryConfig } from "@execkit/core";
+import {
+  AuthenticationError,
+  createHttpStatusError,
+  type ExecKitError,
+  NetworkError,
+  type Redactor,
+  RequestAbortedError,
+  RequestTimeoutError,
+} from "@execkit/errors";
+import { type Dispatcher, request } from "undici";
+import type { AuthMaterial, AuthSession } from "../auth/auth-session";
+import { appendQuery } from "../request/encode";
+import type { RequestLogSink } from "../request-logger";
+import { retryDelayMs, sleep } from "./retry-policy";
+
+/** One request as the transport sends it. */
+export interface TransportRequest {
+  method: string;
+  /** Absolute URL, query included. */
+  url: string;
+  headers: Record<string, string>;
+  body?: string | Buffer;
+  kind: "api" | "token" | "file";
+  /**
+   * True when sending it twice cannot do more than sending it once (GET/HEAD/PUT/DELETE, or a read-only action
+   * even over POST, such as a GraphQL query). Decides which failures may be retried.
+   */
+  idempotent: boolean;
+  /** Apply the executor's auth (off for token requests and for files outside the API's base URL). */
+  authenticate: boolean;
+  /** Return the body as a stream instead of reading it (downloads). */
+  stream?: boolean;
+  /** Return every status instead of throwing for >= 400 (token requests read their own errors). */
+  acceptAnyStatus?: boolean;
+  /** Retry per the retry config (default true). */
+  retry?: boolean;
+}
+
+/** A response: headers lower-cased, and either the text or a stream of the body. */
+export interface TransportResponse {
+  status: number;
+  headers: Record<string, string>;
+  url: string;
+  text?: string;
+  stream?: Readable;
+}
+
+/** Construction options of {@link HttpTransport}. */
+export interface HttpTransportOptions {
+  dispatcher: Dispatcher;
+  retryConfig: RetryConfig;
+  timeoutMs: number;
+  redactor: Redactor;
+  logger: RequestLogSink;
+  userAgent: string;
+  auth?: AuthSession;
+}
+
+const RETRYABLE_NETWORK_CODES_BEFORE_SEND = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+/**
+ * Sends requests with undici through one dispatcher: auth, timeouts, cancellation, retries, the 401 → refresh →
+ * retry step, status errors and logging all live here, so every request (API, token refresh, file download)
+ * behaves the same way.
+ *
+ * Retries are idempotency-aware: a failure is retried when its status is in `retryOnStatusCodes` (or it is a
+ * timeout or network failure, when enabled) and either the request is idempotent or the failure proves the server
+ * did nothing: a 429, or a connection that failed before the request was sent. A non-idempotent request that
+ * failed after it may have reached the server is not retried; its {@link NetworkError} has `requestSent: true`
+ * and says the outcome is unknown.
+ */
+export class HttpTransport {
+  readonly #options: HttpTransportOptions;
+
+  constructor(options: HttpTransportOptions) {
+    this.#options = options;
+  }
+
+  get auth(): AuthSession | undefined {
+    return this.#options.auth;
+  }
+
+  async send(req: TransportRequest, signal?: AbortSignal): Promise<TransportResponse> {
+    const { retryConfig, redactor } = this.#options;
+    const maxAttempts = req.retry === false ? 1 : retryConfig.maxAttempts;
+    let attempt = 0;
+    let sends = 0;
+    let authRetried = false;
+    for (;;) {
+      if (signal?.aborted) throw this.#aborted(req, signal);
+      const auth = req.authenticate ? this.#options.auth : undefined;
+      const material = auth ? await auth.material(signal) : undefined;
+      sends++;
+      let response: TransportResponse;
+      try {
+        response = await this.#attempt(req, material, sends, signal);
+      } catch (error) {
+        const retryable =
+          (NetworkError.isInstance(error) && retryConfig.retryOnNetworkError) ||
+          (RequestTimeoutError.isInstance(error) && retryConfig.retryOnTimeout);
+        const nothingHappened = NetworkError.isInstance(error) && !(error as NetworkError).requestSent;
+        const mayRetry = req.idempotent || nothingHappened || retryConfig.retryNonIdempotent;
+        if (retryable && mayRetry && attempt < maxAttempts - 1) {
+          await this.#backoff(req, attempt, undefined, signal);
+          attempt++;
+          continue;
+        }
+        throw error;
+      }
+      const { status } = response;
+      if (status < 400 || req.acceptAnyStatus) return response;
+      if (status === 401 && auth && material && !authRetried) {
+        // The first 401 after a token was used may mean it expired: refresh (or pick up a concurrent refresh)
+        // and send once more. A second 401 is final.
+        const fresh = await auth.onUnauthorized(material, signal);
+        if (fresh) {
+          authRetried = true;
+          await discard(response);
+          continue;
+        }
+      }
+      const mayRetry = req.idempotent || status === 429 || retryConfig.retryNonIdempotent;
+      if (retryConfig.retryOnStatusCodes.includes(status) && mayRetry && attempt < maxAttempts - 1) {
+        await discard(response);
+        await this.#backoff(req, attempt, response.headers, signal);
+        attempt++;
+        continue;
+      }
+      const body = response.text ?? (await readBounded(response.stream));
+      const error = createHttpStatusError({
+        status,
+        headers: response.headers,
+        body: parseMaybeJson(body),
+        method: req.method,
+        url: req.url,
+        redactor,
+      });
+      if (status === 401 && authRetried && AuthenticationError.isInstance(error)) {
+        throw createHttpStatusError({
+          status,
+          headers: response.headers,
+          body: parseMaybeJson(body),
+          method: req.method,
+          url: req.url,
+          redactor,
+          message: `${error.message.replace(/^Authentication failed: /, "").replace(/ \(HTTP 401\)$/, "")} (rejected again after a token refresh; the new credentials are not accepted either)`,
+        });
+      }
+      throw error;
+    }
+  }
+
+  async #backoff(
+    req: TransportRequest,
+    attempt: number,
+    headers: Record<string, string> | undefined,
+    signal?: AbortSignal,
+  ) {
+    const delay = retryDelayMs(attempt, this.#options.retryConfig, headers);
+    try {
+      await sleep(delay, signal);
+    } catch {
+      throw this.#aborted(req, signal);
+    }
+  }
+
+  async #attempt(
+    req: TransportRequest,
+    material: AuthMaterial | undefined,
+    attemptNumber: number,
+    signal: AbortSignal | undefined,
+  ): Promise<TransportResponse> {
+    const { timeoutMs, dispatcher, logger, userAgent } = this.#options;
+    const url = material ? appendQuery(req.url, material.query) : req.url;
+    const headers: Record<string, string> = { accept: "*/*", "user-agent": userAgent };
+    mergeHeaders(headers, req.headers);
+    if (material) mergeHeaders(headers, material.headers);
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(signal!.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    let timedOut = false;
+    let phase: "headers" | "body" = "headers";
+    const timer =
+      timeoutMs > 0
+        ? setTimeout(() => {
+            timedOut = true;
+            controller.abort(new Error("timeout"));
+          }, timeoutMs)
+        : undefined;
+    const startedAt = Date.now();
+    const cleanup = () => {
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    };
+    try {
+      const response = await request(url, {
+        method: req.method as Dispatcher.HttpMethod,
+        headers,
+        body: req.body,
+        dispatcher,
+        signal: controller.signal,
+        headersTimeout: timeoutMs > 0 ? timeoutMs + 1000 : 0,
+        bodyTimeout: timeoutMs > 0 ? timeoutMs : 0,
+      });
+      phase = "body";
+      const responseHeaders = flattenHeaders(response.headers);
+      if (req.stream && response.statusCode < 400) {
+        // The timer covered the wait for headers; from here the body's idle timeout (bodyTimeout) applies, so a
+        // large download is not cut off by the total-time limit. The caller's signal stays attached.
+        if (timer) clearTimeout(timer);
+        const stream = response.body as unknown as Readable;
+        stream.once("close", () => signal?.removeEventListener("abort", onAbort));
+        logger.log({
+          kind: req.kind,
+          method: req.method,
+          url,
+          attempt: attemptNumber,
+          requestHeaders: headers,
+          requestBody: req.body,
+          status: response.statusCode,
+          responseHeaders,
+          responseBody: "<streamed binary content>",
+          startedAt,
+        });
+        return { status: response.statusCode, headers: responseHeaders, url, stream };
+      }
+      const text = await response.body.text();
+      cleanup();
+      logger.log({
+        kind: req.kind,
+        method: req.method,
+        url,
+        attempt: attemptNumber,
+        requestHeaders: headers,
+        requestBody: req.body,
+        status: response.statusCode,
+        responseHeaders,
+        responseBody: text,
+        startedAt,
+      });
+      return { status: response.statusCode, headers: responseHeaders, url, text };
+    } catch (cause) {
+      cleanup();
+      const error = this.#classify(req, cause, { timedOut, phase, signal });
+      logger.log({
+        kind: req.kind,
+        method: req.method,
+        url,
+        attempt: attemptNumber,
+        requestHeaders: headers,
+        requestBody: req.body,
+        startedAt,
+        error: error.message,
+      });
+      throw error;
+    }
+  }
+
+  #classify(
+    req: TransportRequest,
+    cause: unknown,
+    state: { timedOut: boolean; phase: "headers" | "body"; signal: AbortSignal | undefined },
+  ): ExecKitError {
+    const { redactor, timeoutMs } = this.#options;
+    if (state.signal?.aborted) return this.#aborted(req, state.signal, cause);
+    const code = errorCode(cause);
+    if (
+      state.timedOut ||
+      code === "UND_ERR_HEADERS_TIMEOUT" ||
+      code === "UND_ERR_BODY_TIMEOUT" ||
+      code === "UND_ERR_CONNECT_TIMEOUT"
+    ) {
+      const phase =
+        code === "UND_ERR_CONNECT_TIMEOUT"
+          ? "connect"
+          : code === "UND_ERR_BODY_TIMEOUT"
+            ? "body"
+            : state.phase;
+      if (phase === "connect") {
+        return new NetworkError(
+          `Could not connect to ${req.method} ${req.url} within the connect timeout; the request was not sent.`,
+          {
+            method: req.method,
+            url: req.url,
+            requestSent: false,
+            cause,
+            redactor,
+            code: "CONNECT_TIMEOUT",
+          },
+        );
+      }
+      const outcome = req.idempotent
+        ? ""
+        : " The request may have reached the server, so its outcome is unknown; check before retrying.";
+      return new RequestTimeoutError(
+        `${req.method} ${req.url} timed out after ${timeoutMs} ms waiting for the response ${phase}.${outcome} Raise timeoutMs if the API is slow.`,
+        { method: req.method, url: req.url, timeoutMs, phase, cause, redactor },
+      );
+    }
+    const sentBefore = code !== undefined && RETRYABLE_NETWORK_CODES_BEFORE_SEND.has(code);
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    const outcome = sentBefore
+      ? "the request was not sent."
+      : req.idempotent
+        ? "the request may have reached the server."
+        : "the request may have reached the server, so its outcome is unknown; it was not retried. Check the API's state before retrying.";
+    return new NetworkError(
+      `${req.method} ${req.url} failed: ${detail}${code ? ` (${code})` : ""}; ${outcome}`,
+      {
+        method: req.method,
+        url: req.url,
+        requestSent: !sentBefore,
+        cause,
+        redactor,
+      },
+    );
+  }
+
+  #aborted(req: TransportRequest, signal: AbortSignal | undefined, cause?: unknown): RequestAbortedError {
+    return new RequestAbortedError(`${req.method} ${req.url} was aborted by the caller's signal.`, {
+      method: req.method,
+      url: req.url,
+      cause: cause ?? signal?.reason,
+      redactor: this.#options.redactor,
+    });
+  }
+}
+
+function mergeHeaders(target: Record<string, string>, source: Readonly<Record<string, string>>): void {
+  for (const [name, value] of Object.entries(source)) {
+    const lower = name.toLowerCase();
+    for (const existing of Object.keys(target)) if (existing.toLowerCase() === lower) delete target[existing];
+    target[name] = value;
+  }
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return out;
+}
+
+function errorCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && depth < 4; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+async function discard(response: TransportResponse): Promise<void> {
+  if (response.stream && !response.stream.destroyed) response.stream.destroy();
+}
+
+async function readBounded(stream: Readable | undefined): Promise<string> {
+  if (!stream) return "";
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      chunks.push(chunk as Buffer);
+      size += (chunk as Buffer).length;
+      if (size >= MAX_ERROR_BODY_BYTES) break;
+    }
+  } catch {
+    // The error body is only context; a broken one still yields the status error.
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseMaybeJson(text: string): unknown {
+  const trimmed = text.trim();
+  if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+    try {
+      return JSON.parse(trimmed);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}

@@ -1,0 +1,97 @@
+/**
+ * The whole service in local mode (prepare, analyze, execute, finalize: folder, context.json, three notebooks,
+ * the wrapper subprocess and its files) for `approvedCode` `results = {"x": 1}` with approval off, against a bare
+ * `python3 -c pass` process start. Target: median ratio <= 2x.
+ *
+ * Run alone with `pnpm tsx bench/service.bench.ts`, or through `bench/index.ts`, which runs every `*.bench.ts`.
+ */
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { isApprovalInterrupt, PythonExecutorService } from "../src/index";
+
+/** What one benchmark reports. */
+export interface ServiceBenchResult {
+  name: string;
+  /** Median wall time of one `ainvoke`, ms. */
+  serviceMedianMs: number;
+  /** Median wall time of one `python3 -c pass`, ms. */
+  baselineMedianMs: number;
+  ratio: number;
+  target: number;
+  iterations: number;
+}
+
+const CODE = 'results = {"x": 1}';
+const WARMUP = 3;
+const ITERATIONS = Number(process.env.EXECKIT_BENCH_ITERATIONS ?? 30);
+const TARGET = 2;
+
+/** Runs the benchmark and prints one line; resolves with the figures. */
+export default async function benchService(): Promise<ServiceBenchResult> {
+  const python = process.env.EXECKIT_PYTHON ?? "/usr/bin/python3";
+  const name = "service: local approvedCode run vs python3 -c pass";
+  const root = await mkdtemp(join(tmpdir(), "execkit-bench-service-"));
+  const service = new PythonExecutorService({
+    executionMethod: "local",
+    pythonPath: python,
+    executionRoot: root,
+    approval: { mode: "disabled" },
+  });
+  try {
+    let run = 0;
+    const serviceOnce = async () => {
+      run += 1;
+      const out = await service.ainvoke(
+        { userQuery: "bench", taskObjective: "bench", executionFolderName: "bench", approvedCode: CODE },
+        { configurable: { thread_id: `bench-${run}` } },
+      );
+      if (isApprovalInterrupt(out) || out.executionResult.results.x !== 1)
+        throw new Error("unexpected outcome");
+    };
+    const baselineOnce = () =>
+      new Promise<void>((done, fail) => {
+        execFile(python, ["-c", "pass"], (error) => (error ? fail(error) : done()));
+      });
+    for (let i = 0; i < WARMUP; i += 1) {
+      await serviceOnce();
+      await baselineOnce();
+    }
+    // Interleaved, so drift on a shared machine hits both sides alike.
+    const serviceTimes: number[] = [];
+    const baselineTimes: number[] = [];
+    for (let i = 0; i < ITERATIONS; i += 1) {
+      serviceTimes.push(await time(serviceOnce));
+      baselineTimes.push(await time(baselineOnce));
+    }
+    const serviceMedianMs = median(serviceTimes);
+    const baselineMedianMs = median(baselineTimes);
+    const ratio = serviceMedianMs / baselineMedianMs;
+    console.log(
+      `${name}: service ${serviceMedianMs.toFixed(1)} ms, python3 -c pass ${baselineMedianMs.toFixed(1)} ms, ` +
+        `ratio ${ratio.toFixed(2)}x (target <= ${TARGET}x, ${ratio <= TARGET ? "met" : "NOT met"}; median of ${ITERATIONS})`,
+    );
+    return { name, serviceMedianMs, baselineMedianMs, ratio, target: TARGET, iterations: ITERATIONS };
+  } finally {
+    await service.close();
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+async function time(task: () => Promise<void>): Promise<number> {
+  const started = performance.now();
+  await task();
+  return performance.now() - started;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await benchService();
+}

@@ -1,0 +1,43 @@
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import type { PythonExecutionStateValue } from "../models/state";
+import type { PythonExecutorEvent as PythonExecutionEvent } from "./workflow-events";
+
+/** Sends an event to `stream()` callers; a no-op under `invoke()`. */
+export function emit(config: LangGraphRunnableConfig, event: PythonExecutionEvent): void {
+  config.writer?.(event);
+}
+
+/**
+ * The attempt number of the current code run: one per code version, plus one per same-code re-run after an
+ * infrastructure failure, so every run gets its own `attempts/NN` folder and nothing is overwritten.
+ */
+export function currentAttempt(
+  state: Pick<PythonExecutionStateValue, "generationAttempt" | "infrastructureRetries">,
+): number {
+  return Math.max(state.generationAttempt, 1) + state.infrastructureRetries;
+}
+
+/** The `configurable` of a run, never undefined. */
+export function configurableOf(config: LangGraphRunnableConfig): Readonly<Record<string, unknown>> {
+  return (config.configurable ?? {}) as Readonly<Record<string, unknown>>;
+}
+
+/** Waits `ms`, or rejects as soon as `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,129 @@
+/**
+ * The service in Jupyter mode against a real Jupyter Server on loopback (started here with a random token).
+ * Skipped, with a message, when python3 cannot import jupyter_server and ipykernel.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isApprovalInterrupt } from "./approval/approval-request";
+import type { PythonServiceResult } from "./models/result";
+import { PythonExecutorService } from "./service";
+import { fenced, listNotebooks, RecordingChatModel, temporaryRoot } from "./service-test-support";
+import { isJupyterAvailable, type RunningJupyterServer, startJupyterServer } from "./testing/jupyter-server";
+
+const PYTHON = process.env.EXECKIT_PYTHON ?? "/usr/bin/python3";
+const available = await isJupyterAvailable(PYTHON);
+if (!available) {
+  console.warn(`Skipping Jupyter service tests: ${PYTHON} cannot import jupyter_server and ipykernel.`);
+}
+
+const REQUEST = {
+  userQuery: "Square some numbers",
+  taskObjective: "Plot squares",
+  executionFolderName: "jupyter",
+};
+const CODE = [
+  "import matplotlib.pyplot as plt",
+  "squares = [i * i for i in range(5)]",
+  "print('squares:', squares)",
+  "plt.figure()",
+  "plt.plot(squares)",
+  "results = {'squares': squares, 'total': sum(squares)}",
+].join("\n");
+
+function expectResult(out: unknown): PythonServiceResult {
+  if (isApprovalInterrupt(out)) throw new Error("expected a result, got an approval request");
+  return out as PythonServiceResult;
+}
+
+describe.skipIf(!available)("PythonExecutorService in Jupyter mode (real Jupyter Server)", () => {
+  let server: RunningJupyterServer;
+  let root: string;
+  let remove: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ root, remove } = await temporaryRoot("execkit-pyexec-jupyter-"));
+    server = await startJupyterServer({ pythonPath: PYTHON, rootDir: root });
+  }, 90_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    await remove?.();
+  }, 60_000);
+
+  function makeService(replies: string[], executionMethod: "local" | "jupyter") {
+    const chatModel = new RecordingChatModel(replies);
+    const service = new PythonExecutorService({
+      executionMethod,
+      pythonPath: PYTHON,
+      executionRoot: join(root, "runs"),
+      jupyter: { baseUrl: server.baseUrl, token: server.token, rootDir: root },
+      chatModel,
+      approval: { mode: "disabled" },
+      timeoutSeconds: 60,
+      infrastructureRetryDelayMs: 10,
+    });
+    return { service, chatModel };
+  }
+
+  it("gives the same results, stdout and figure count as local mode, with Jupyter notebook links", async () => {
+    const jupyter = makeService([fenced(CODE)], "jupyter");
+    const local = makeService([fenced(CODE)], "local");
+    try {
+      const inKernel = expectResult(
+        await jupyter.service.ainvoke(REQUEST, { configurable: { thread_id: "j-1" } }),
+      );
+      const inProcess = expectResult(
+        await local.service.ainvoke(REQUEST, { configurable: { thread_id: "l-1" } }),
+      );
+      expect(inKernel.executionResult.results).toEqual({ squares: [0, 1, 4, 9, 16], total: 30 });
+      expect(inKernel.executionResult.results).toEqual(inProcess.executionResult.results);
+      expect(inKernel.executionResult.stdout).toBe(inProcess.executionResult.stdout);
+      expect(inKernel.executionResult.figurePaths).toHaveLength(1);
+      expect(inProcess.executionResult.figurePaths).toHaveLength(1);
+      expect(inKernel.executionResult.notebookLink.startsWith(server.baseUrl.replace(/\/$/, ""))).toBe(true);
+      expect(inKernel.executionResult.notebookLink).not.toContain(server.token);
+      expect(existsSync(inKernel.executionResult.notebookPath)).toBe(true);
+      expect((await listNotebooks(inKernel.executionResult.folderPath)).length).toBeGreaterThanOrEqual(4);
+    } finally {
+      await jupyter.service.close();
+      await local.service.close();
+    }
+  }, 120_000);
+
+  it("re-runs the same code on a fresh kernel when the kernel is deleted mid-run", async () => {
+    const slow = `import time\ntime.sleep(6)\nresults = {'survived': True}`;
+    const { service, chatModel } = makeService([fenced(slow)], "jupyter");
+    const headers = { Authorization: `token ${server.token}` };
+    const api = (path: string) => new URL(path, server.baseUrl).href;
+    let deleted = false;
+    // Kill the kernel once the code is running, as a crashed kernel or a restarted server would.
+    const killer = (async () => {
+      for (let tick = 0; tick < 200 && !deleted; tick++) {
+        await new Promise((done) => setTimeout(done, 100));
+        const kernels = (await (await fetch(api("api/kernels"), { headers })).json()) as Array<{
+          id: string;
+          execution_state: string;
+        }>;
+        const busy = kernels.find((kernel) => kernel.execution_state === "busy");
+        if (busy) {
+          await new Promise((done) => setTimeout(done, 1_000));
+          await fetch(api(`api/kernels/${busy.id}`), { method: "DELETE", headers });
+          deleted = true;
+        }
+      }
+    })();
+    try {
+      const out = expectResult(await service.ainvoke(REQUEST, { configurable: { thread_id: "j-infra" } }));
+      await killer;
+      expect(deleted).toBe(true);
+      expect(out.executionResult.results).toEqual({ survived: true });
+      expect(chatModel.prompts).toHaveLength(1);
+      expect(out.generationAttempt).toBe(1);
+    } finally {
+      deleted = true;
+      await killer;
+      await service.close();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,93 @@
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ContainerConfigurationError } from "@execkit/errors";
+import { describe, expect, it } from "vitest";
+import { defaultTestPython, isJupyterAvailable, startJupyterServer } from "./jupyter-server";
+
+const python = defaultTestPython();
+const available = await isJupyterAvailable(python);
+if (!available) {
+  console.warn(
+    `Skipping Jupyter Server fixture tests: ${python} cannot import jupyter_server and ipykernel.`,
+  );
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Processes whose parent is `pid` (Linux /proc). */
+async function children(pid: number): Promise<number[]> {
+  const found: number[] = [];
+  for (const name of await readdir("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = await readFile(`/proc/${name}/stat`, "utf8").catch(() => "");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(fields[1]) === pid) found.push(Number(name));
+  }
+  return found;
+}
+
+describe("isJupyterAvailable", () => {
+  it("is false for an interpreter that does not exist", async () => {
+    expect(await isJupyterAvailable("/nonexistent/python3")).toBe(false);
+  });
+});
+
+describe.skipIf(!available)("startJupyterServer", () => {
+  it("serves the API with token auth on loopback, and stop() ends the server and its kernels", {
+    timeout: 90_000,
+  }, async () => {
+    const root = await mkdtemp(join(tmpdir(), "execkit-fixture-"));
+    const server = await startJupyterServer({ pythonPath: python, rootDir: root });
+    try {
+      expect(server.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      expect(server.rootDir).toBe(root);
+      const authorization = { authorization: `token ${server.token}` };
+      expect((await fetch(`${server.baseUrl}api/kernels`)).status).toBe(403);
+      const started = await fetch(`${server.baseUrl}api/kernels`, {
+        method: "POST",
+        headers: authorization,
+        body: JSON.stringify({ name: "python3" }),
+      });
+      expect(started.status).toBe(201);
+      const contents = (await (
+        await fetch(`${server.baseUrl}api/contents`, { headers: authorization })
+      ).json()) as {
+        path: string;
+      };
+      expect(contents.path).toBe("");
+      const kernels = await children(server.pid);
+      expect(kernels.length).toBeGreaterThan(0);
+      await server.stop();
+      expect(alive(server.pid)).toBe(false);
+      for (const kernel of kernels) expect(alive(kernel)).toBe(false);
+      await expect(fetch(`${server.baseUrl}api`)).rejects.toThrow();
+      await server.stop(); // idempotent
+    } finally {
+      await server.stop();
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it("reports an interpreter without jupyter_server as a configuration error", {
+    timeout: 30_000,
+  }, async () => {
+    const root = await mkdtemp(join(tmpdir(), "execkit-fixture-"));
+    try {
+      const failure = await startJupyterServer({ pythonPath: "/nonexistent/python3", rootDir: root }).catch(
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(ContainerConfigurationError);
+      expect((failure as ContainerConfigurationError).configKey).toBe("pythonPath");
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
