@@ -13,7 +13,8 @@ import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { loadConnectorModel } from "../src/index";
 
-const sharedDir = process.env.EXECKIT_SHARED_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), "../../../../shared");
+const sharedDir =
+  process.env.EXECKIT_SHARED_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), "../../../../shared");
 const specsDir = join(sharedDir, "airbyte-specs");
 let names: string[];
 try {
@@ -25,7 +26,10 @@ try {
   console.log(`Skipped: no connector specs at ${specsDir} (set EXECKIT_SHARED_DIR).`);
   process.exit(0);
 }
-const texts = names.map((name) => ({ name, text: readFileSync(join(specsDir, name, "connector.yaml"), "utf8") }));
+const texts = names.map((name) => ({
+  name,
+  text: readFileSync(join(specsDir, name, "connector.yaml"), "utf8"),
+}));
 const stripe = texts.filter((spec) => spec.name === "stripe");
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
@@ -41,6 +45,8 @@ function median(values: number[]): number {
 function compare(label: string, specs: { name: string; text: string }[]): void {
   const raw: number[] = [];
   const load: number[] = [];
+  const build: number[] = [];
+  const parsed = specs.map((spec) => parse(spec.text) as Record<string, unknown>);
   for (let round = 0; round < WARMUP + ROUNDS; round++) {
     let start = performance.now();
     for (const spec of specs) parse(spec.text);
@@ -48,9 +54,15 @@ function compare(label: string, specs: { name: string; text: string }[]): void {
     start = performance.now();
     for (const spec of specs) loadConnectorModel(spec.text, { file: spec.name });
     const loadTime = performance.now() - start;
+    // The loader's own work: validation, $ref resolution, model building and freezing (plus the defensive copy
+    // of the caller's object), without YAML.
+    start = performance.now();
+    for (const document of parsed) loadConnectorModel(document);
+    const buildTime = performance.now() - start;
     if (round >= WARMUP) {
       raw.push(rawTime);
       load.push(loadTime);
+      build.push(buildTime);
     }
   }
   const bytes = specs.reduce((sum, spec) => sum + spec.text.length, 0);
@@ -59,7 +71,8 @@ function compare(label: string, specs: { name: string; text: string }[]): void {
   const ratio = loadMedian / rawMedian;
   console.log(
     `${label.padEnd(28)} ${(bytes / 1024).toFixed(0).padStart(6)} KB   yaml.parse ${rawMedian.toFixed(1).padStart(8)} ms   ` +
-      `loadConnectorModel ${loadMedian.toFixed(1).padStart(8)} ms   ratio ${ratio.toFixed(2)}x ${ratio <= 2 ? "(target <= 2x: met)" : "(target <= 2x: MISSED)"}`,
+      `loadConnectorModel ${loadMedian.toFixed(1).padStart(8)} ms   ratio ${ratio.toFixed(2)}x ${ratio <= 2 ? "(target <= 2x: met)" : "(target <= 2x: MISSED)"}   ` +
+      `from parsed object ${median(build).toFixed(1).padStart(7)} ms (${(median(build) / rawMedian).toFixed(2)}x)`,
   );
 }
 

@@ -1,5 +1,21 @@
 // Every export of this file is public API of @execkit/core.
 export { Action, isAction, READ_ONLY_ACTIONS, SPEC_ACTIONS } from "./action";
+export { AUTH_MAPPING_KEYS, defaultAuthConfig } from "./connector/build-auth";
+export {
+  acceptsLimit,
+  type CheckOperation,
+  findCheckOperation,
+  hasRequiredParams,
+} from "./connector/check-operation";
+export {
+  type ActionDescription,
+  describeEntities,
+  type EntityDescription,
+  type ParameterDescription,
+  type RelationshipDescription,
+} from "./connector/describe-entities";
+export { type LoadConnectorModelOptions, loadConnectorModel } from "./connector/load-connector-model";
+export { getEntity, getOperation, listEntityNames, requireOperation } from "./connector/lookup";
 export type {
   AiHints,
   AuthConfigSpec,
@@ -22,17 +38,6 @@ export type {
   ServerVariable,
   TokenRefreshConfig,
 } from "./connector/model";
-export { AUTH_MAPPING_KEYS, defaultAuthConfig } from "./connector/build-auth";
-export { acceptsLimit, type CheckOperation, findCheckOperation, hasRequiredParams } from "./connector/check-operation";
-export {
-  type ActionDescription,
-  describeEntities,
-  type EntityDescription,
-  type ParameterDescription,
-  type RelationshipDescription,
-} from "./connector/describe-entities";
-export { type LoadConnectorModelOptions, loadConnectorModel } from "./connector/load-connector-model";
-export { getEntity, getOperation, listEntityNames, requireOperation } from "./connector/lookup";
 export type { ConnectorSource } from "./connector/read-spec-source";
 export {
   type ByteStream,
@@ -48,5 +53,10 @@ export {
   isDownloadResult,
   normalizeExecuteArguments,
 } from "./execution";
-export { type RetryConfig, type RetryConfigInput, RetryConfigSchema, resolveRetryConfig } from "./retry-config";
+export {
+  type RetryConfig,
+  type RetryConfigInput,
+  RetryConfigSchema,
+  resolveRetryConfig,
+} from "./retry-config";
 export { revealSecret, Secret, type SecretValue } from "./secret";

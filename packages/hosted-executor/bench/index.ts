@@ -1,12 +1,18 @@
 /**
  * Hosted execute against the fake cloud, compared with a raw undici POST of the same body to the same endpoint,
  * measured in the same run (interleaved, so drift hits both alike). Prints the median latency ratio (target
- * ≤ 1.10×) and token requests per 1,000 executes (target 1).
+ * ≤ 1.10×) and token requests per 1,000 executes (target 1), for two clouds:
+ *
+ * - `stub`: the cloud answers from a constant, so a call costs only the HTTP round trip and the ratio shows
+ *   the executor's own overhead at its most visible;
+ * - `local`: the cloud runs a real LocalExecutor against the mock API of the stripe spec, as the fake cloud is
+ *   meant to be used (skipped when the shared specs are absent).
  *
  * Run: pnpm --filter @execkit/hosted-executor bench  (ITERATIONS=5000 to measure longer)
  */
-import type { ExecutionConfig, ExecutionResult } from "@execkit/core";
-import { startFakeCloud } from "@execkit/testing";
+import { type ExecutionConfig, type ExecutionResult, type ExecutorProtocol, loadConnectorModel } from "@execkit/core";
+import { LocalExecutor } from "@execkit/local-executor";
+import { listSharedSpecs, primaryScheme, startFakeCloud, startMockApi } from "@execkit/testing";
 import { Agent, request } from "undici";
 import { HostedExecutor } from "../src/index";
 
@@ -28,19 +34,58 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+const stubExecutor: ExecutorProtocol = {
+  async execute(config: ExecutionConfig | string): Promise<ExecutionResult> {
+    void config;
+    return { success: true, data: RECORDS, meta: { next_cursor: null } };
+  },
+  async check() {
+    return { success: true, data: { status: "healthy" as const } };
+  },
+};
+
+interface Scenario {
+  name: string;
+  executor: () => ExecutorProtocol;
+  config: { entity: string; action: string; params: Record<string, unknown> };
+  close?: () => Promise<void>;
+}
+
 async function main(): Promise<void> {
+  await measure({ name: "stub cloud (constant answer)", executor: () => stubExecutor, config: CONFIG });
+  const stripe = listSharedSpecs().find((spec) => spec.name === "stripe");
+  if (!stripe) {
+    console.log("local cloud scenario skipped: shared specs not found (set EXECKIT_SHARED_DIR)");
+    return;
+  }
+  const model = loadConnectorModel(stripe.file);
+  const mock = await startMockApi(model);
+  const scheme = primaryScheme(model);
+  const local = new LocalExecutor({
+    model,
+    authConfig: mock.credentials(scheme.name),
+    authScheme: model.multiAuth ? scheme.name : undefined,
+    configValues: mock.configValues,
+    dispatcher: mock.dispatcher,
+  });
+  try {
+    await measure({
+      name: "cloud running LocalExecutor on stripe (customers.list)",
+      executor: () => local,
+      config: { entity: "customers", action: "list", params: { limit: 10 } },
+    });
+  } finally {
+    await local.close();
+    await mock.close();
+  }
+}
+
+async function measure(scenario: Scenario): Promise<void> {
+  const CONFIG = scenario.config;
   const cloud = await startFakeCloud({
     clients: { [CLIENT.id]: CLIENT.secret },
     connectors: [CONNECTOR],
-    createExecutor: () => ({
-      async execute(config: ExecutionConfig | string): Promise<ExecutionResult> {
-        void config;
-        return { success: true, data: RECORDS, meta: { next_cursor: null } };
-      },
-      async check() {
-        return { success: true, data: { status: "healthy" as const } };
-      },
-    }),
+    createExecutor: scenario.executor,
   });
   const executor = new HostedExecutor({
     airbyteClientId: CLIENT.id,
@@ -99,7 +144,7 @@ async function main(): Promise<void> {
       ["raw undici POST (baseline)", median(rawTimes), percentile(rawTimes, 90)],
       ["HostedExecutor.execute", median(hostedTimes), percentile(hostedTimes, 90)],
     ] as const;
-    console.log(`hosted-executor bench: ${ITERATIONS} interleaved iterations after ${WARMUP} warm-up`);
+    console.log(`hosted-executor bench, ${scenario.name}: ${ITERATIONS} interleaved iterations after ${WARMUP} warm-up`);
     for (const [name, p50, p90] of rows) {
       console.log(`  ${name.padEnd(28)} median ${p50.toFixed(3)} ms   p90 ${p90.toFixed(3)} ms`);
     }
@@ -112,7 +157,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
+await main().catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
 });

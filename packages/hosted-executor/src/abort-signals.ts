@@ -46,10 +46,3 @@ export function sleep(ms: number, signal: AbortSignal | undefined, what: string)
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
-
-/** One signal that aborts when any of `signals` does. */
-export function anySignal(signals: ReadonlyArray<AbortSignal | undefined>): AbortSignal | undefined {
-  const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);
-  if (present.length <= 1) return present[0];
-  return AbortSignal.any(present);
-}

@@ -1,5 +1,5 @@
-import { type HTTPClientError, RequestAbortedError, RequestTimeoutError, type Redactor } from "@execkit/errors";
-import { Agent, type Dispatcher, interceptors, request } from "undici";
+import { type HTTPClientError, type Redactor, RequestAbortedError, RequestTimeoutError } from "@execkit/errors";
+import { Agent, type Dispatcher, request } from "undici";
 import { abortError } from "./abort-signals";
 import { buildHeaders, encodeJsonBody, encodeQuery } from "./cloud-protocol";
 import { type CloudResponse, cloudStatusError } from "./status-errors";
@@ -17,6 +17,8 @@ export interface CloudCall {
   token?: string;
   /** True for the token call, whose 401/403 become a `TokenRefreshError`. */
   tokenCall?: boolean;
+  /** Keep a successful body that is not JSON as bytes (downloads) instead of decoding it. */
+  binary?: boolean;
   /** A non-2xx answer this returns true for is handed back instead of becoming a status error. */
   accept?: (response: CloudResponse) => boolean;
   signal?: AbortSignal;
@@ -36,11 +38,19 @@ export interface CloudTransportOptions {
 
 /** httpx follows up to 20 redirects; so do we. */
 const MAX_REDIRECTIONS = 20;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** undici's own timeouts tick every half second: fine for long limits, too coarse for short ones. */
+const PRECISE_TIMEOUT_BELOW_MS = 5_000;
 
 /**
  * Sends single HTTP requests to the cloud API over undici and answers with the response or a typed error: a
  * status error for any non-2xx answer, a network, timeout or abort error when no answer came. It neither
  * retries nor refreshes tokens; the layers above decide that.
+ *
+ * `timeoutMs` bounds connecting (on the agent the transport owns), the wait for the response headers and each
+ * wait for more of the body, as httpx's timeout does in the reference; these use undici's cheap timers, which
+ * tick every half second. A limit under 5 s, or a call with its own `AbortSignal`, also gets a precise timer
+ * over the whole attempt.
  */
 export class CloudTransport {
   readonly #options: CloudTransportOptions;
@@ -49,9 +59,8 @@ export class CloudTransport {
 
   constructor(options: CloudTransportOptions) {
     this.#options = options;
-    this.#owned = options.dispatcher ? undefined : new Agent();
-    const base = options.dispatcher ?? this.#owned!;
-    this.#dispatcher = base.compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTIONS }));
+    this.#owned = options.dispatcher ? undefined : new Agent({ connect: { timeout: options.timeoutMs } });
+    this.#dispatcher = options.dispatcher ?? this.#owned!;
   }
 
   /** The absolute URL of a call, query string included, as it goes on the wire. */
@@ -63,27 +72,55 @@ export class CloudTransport {
   /** Sends `call` once. Resolves with a 2xx (or accepted) response; rejects with a typed error otherwise. */
   async send(call: CloudCall): Promise<CloudResponse> {
     const { timeoutMs, lifetime, organizationId } = this.#options;
-    const url = this.urlOf(call);
+    let url = this.urlOf(call);
     if (call.signal?.aborted) throw abortError(call.signal, `${call.method} ${url}`);
-    const hasJsonBody = call.body !== undefined;
-    const deadline = new Deadline(timeoutMs, [lifetime, call.signal]);
+    let method: string = call.method;
+    let body = call.body === undefined ? undefined : encodeJsonBody(call.body);
+    const headers = buildHeaders({ token: call.token, organizationId, hasJsonBody: body !== undefined });
+    // A precise per-attempt timer (and an AbortController to link signals) costs about a tenth of a loopback
+    // round trip, so it is only paid for where it matters; otherwise the lifetime signal is used as is.
+    const deadline =
+      call.signal !== undefined || timeoutMs < PRECISE_TIMEOUT_BELOW_MS
+        ? new Deadline(timeoutMs, [lifetime, call.signal])
+        : undefined;
     let answer: CloudResponse;
     try {
-      const response = await request(url, {
-        method: call.method,
-        headers: buildHeaders({ token: call.token, organizationId, hasJsonBody }),
-        body: hasJsonBody ? encodeJsonBody(call.body) : undefined,
-        dispatcher: this.#dispatcher,
-        signal: deadline.signal,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
-      const text = await response.body.text();
-      answer = { method: call.method, url, status: response.statusCode, headers: flattenHeaders(response.headers), text };
+      for (let hop = 0; ; hop++) {
+        const response = await request(url, {
+          method: method as Dispatcher.HttpMethod,
+          headers,
+          body,
+          dispatcher: this.#dispatcher,
+          signal: deadline?.signal ?? lifetime,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+        });
+        const location = response.headers.location;
+        if (REDIRECT_STATUSES.has(response.statusCode) && typeof location === "string" && hop < MAX_REDIRECTIONS) {
+          await response.body.dump();
+          const next = new URL(location, url);
+          // As httpx: the token never follows a redirect to another origin, and 303 (or 301/302 after a POST)
+          // turns the request into a GET without a body.
+          if (next.origin !== new URL(url).origin) delete headers.authorization;
+          if (response.statusCode === 303 || ((response.statusCode === 301 || response.statusCode === 302) && method === "POST")) {
+            method = "GET";
+            body = undefined;
+            delete headers["content-type"];
+          }
+          url = next.toString();
+          continue;
+        }
+        const responseHeaders = flattenHeaders(response.headers);
+        const binary = call.binary === true && response.statusCode < 300 && !isJson(responseHeaders["content-type"]);
+        answer = binary
+          ? { method, url, status: response.statusCode, headers: responseHeaders, text: "", bytes: new Uint8Array(await response.body.arrayBuffer()) }
+          : { method, url, status: response.statusCode, headers: responseHeaders, text: await response.body.text() };
+        break;
+      }
     } catch (error) {
-      throw this.#failure(error, call, url, deadline.timedOut);
+      throw this.#failure(error, call, method, url, deadline?.timedOut === true);
     } finally {
-      deadline.dispose();
+      deadline?.dispose();
     }
     if ((answer.status < 200 || answer.status >= 300) && !call.accept?.(answer)) {
       throw cloudStatusError(answer, this.#options.redactor, { tokenCall: call.tokenCall });
@@ -91,31 +128,35 @@ export class CloudTransport {
     return answer;
   }
 
-  /** Which of the three signals fired decides between timeout and abort; otherwise undici's error is mapped. */
-  #failure(error: unknown, call: CloudCall, url: string, timedOut: boolean): HTTPClientError {
+  /** A caller's abort, the executor's close or the deadline decide the error; otherwise undici's is mapped. */
+  #failure(error: unknown, call: CloudCall, method: string, url: string, timedOut: boolean): HTTPClientError {
     const { timeoutMs, redactor, lifetime } = this.#options;
-    const where = `${call.method} ${url}`;
+    const where = `${method} ${url}`;
     if (call.signal?.aborted) return abortError(call.signal, where);
     if (lifetime.aborted) {
       return new RequestAbortedError(`${where} was cancelled because the HostedExecutor was closed.`, {
-        method: call.method,
+        method,
         url,
         redactor,
       });
     }
     if (timedOut) {
       return new RequestTimeoutError(
-        `${where} took longer than ${timeoutMs} ms and was cancelled. Retry later, or raise timeoutMs.`,
-        { method: call.method, url, timeoutMs, cause: error, redactor },
+        `${where} took longer than ${timeoutMs} ms and was cancelled. The cloud API may be slow; retry later or raise timeoutMs.`,
+        { method, url, timeoutMs, cause: error, redactor },
       );
     }
-    return transportError(error, { method: call.method, url, timeoutMs }, redactor);
+    return transportError(error, { method, url, timeoutMs }, redactor);
   }
 
   /** Closes the agent the transport created; a dispatcher passed in stays open, since its owner may share it. */
   async close(): Promise<void> {
     if (this.#owned && !this.#owned.closed) await this.#owned.close();
   }
+}
+
+function isJson(contentType: string | undefined): boolean {
+  return contentType === undefined || /[/+]json\b/i.test(contentType);
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
@@ -127,8 +168,8 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
 }
 
 /**
- * One abort signal for a request: it fires when the timeout runs out or when any of `parents` aborts.
- * Plain listeners rather than `AbortSignal.any`, which costs far more per request on Node 20.
+ * The abort signal of one request: it fires when `timeoutMs` runs out or when any of `parents` (the caller's
+ * signal, the executor's lifetime) aborts. Plain listeners, which cost far less than `AbortSignal.any` on Node 20.
  */
 class Deadline {
   readonly #controller = new AbortController();
@@ -139,7 +180,10 @@ class Deadline {
 
   constructor(timeoutMs: number, parents: ReadonlyArray<AbortSignal | undefined>) {
     this.#parents = parents.filter((parent): parent is AbortSignal => parent !== undefined);
-    for (const parent of this.#parents) parent.addEventListener("abort", this.#onAbort, { once: true });
+    for (const parent of this.#parents) {
+      if (parent.aborted) this.#controller.abort();
+      else parent.addEventListener("abort", this.#onAbort, { once: true });
+    }
     this.#timer = setTimeout(() => {
       this.#timedOut = true;
       this.#controller.abort();
@@ -150,6 +194,7 @@ class Deadline {
     return this.#controller.signal;
   }
 
+  /** True when the timeout, not a parent, aborted the request. */
   get timedOut(): boolean {
     return this.#timedOut;
   }

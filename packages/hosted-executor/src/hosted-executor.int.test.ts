@@ -11,10 +11,11 @@ import {
   ResponseFormatError,
   TokenRefreshError,
 } from "@execkit/errors";
+import { isDownloadResult } from "@execkit/core";
 import { type FakeCloud, startFakeCloud } from "@execkit/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import type { HostedExecutor } from "./hosted-executor";
-import { CLIENT_SECRET, CONNECTOR, hostedFor, startTestCloud } from "./test-fixtures";
+import { CLIENT_SECRET, CONNECTOR, DOWNLOAD_BYTES, hostedFor, startTestCloud } from "./test-fixtures";
 
 let cloud: FakeCloud;
 let executor: HostedExecutor | undefined;
@@ -378,6 +379,32 @@ describe("fault matrix", () => {
     const disposable = hostedFor(cloud);
     await disposable[Symbol.asyncDispose]();
     expect(RequestAbortedError.isInstance(await rejection(disposable.execute("customers", "list")))).toBe(true);
+  });
+});
+
+describe("downloads", () => {
+  it("come back as a byte stream with the exact bytes the cloud sent", async () => {
+    cloud = await startTestCloud();
+    executor = hostedFor(cloud);
+    const result = await executor.execute("customers", "download", { params: { id: "f1" } });
+    expect(result.success).toBe(true);
+    expect(isDownloadResult(result)).toBe(true);
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of result.data as AsyncIterable<Uint8Array>) chunks.push(chunk);
+    expect(Buffer.concat(chunks)).toEqual(Buffer.from(DOWNLOAD_BYTES));
+    expect(cloud.requestsTo("execute")[0]!.body).toBe('{"entity":"customers","action":"download","params":{"id":"f1"}}');
+  });
+
+  it("a JSON answer to a download is read as JSON", async () => {
+    cloud = await startTestCloud();
+    cloud.inject({ endpoint: "execute", json: { result: { url: "https://files.test/1" }, connector_metadata: null } });
+    executor = hostedFor(cloud);
+    expect(await executor.execute("customers", "download")).toEqual({
+      success: true,
+      data: { url: "https://files.test/1" },
+      error: null,
+      meta: null,
+    });
   });
 });
 

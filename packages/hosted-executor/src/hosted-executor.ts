@@ -123,6 +123,7 @@ export class HostedExecutor implements ExecutorProtocol, AsyncDisposable {
         path: executePath(connectorId),
         body: { entity: config.entity, action: config.action, params: config.params ?? null },
         accept: isExecutionFailure,
+        binary: config.action === Action.DOWNLOAD,
       },
       SAFE_TO_REPEAT.has(config.action),
       signal,

@@ -32,7 +32,11 @@ export interface HostedExecutorOptions {
    * `close()`. Without it the executor creates and owns an `Agent`.
    */
   dispatcher?: Dispatcher;
-  /** Per-request limit (connection, headers and body), in milliseconds. Default 300,000, as the reference. */
+  /**
+   * Time limit of one request attempt, in milliseconds; default 300,000 (the reference's 300 s). It bounds
+   * connecting, the wait for the response headers and each wait for more of the body (as httpx's timeout does);
+   * limits under 5 s are enforced precisely over the whole attempt, longer ones to about half a second.
+   */
   timeoutMs?: number;
   /**
    * Retry settings for 429, 5xx, timeouts and network failures. Reads (list, get, api_search, download,

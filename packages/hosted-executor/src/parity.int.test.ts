@@ -1,4 +1,10 @@
-import { type ConnectorModel, loadConnectorModel, type OperationModel } from "@execkit/core";
+import {
+  type ConnectorModel,
+  type ExecutionResult,
+  isDownloadResult,
+  loadConnectorModel,
+  type OperationModel,
+} from "@execkit/core";
 import { LocalExecutor } from "@execkit/local-executor";
 import {
   describeWithSharedSpecs,
@@ -36,6 +42,14 @@ function wireForm(result: { success: boolean; data: unknown; error?: unknown; me
   return JSON.parse(
     JSON.stringify({ success: result.success, data: result.data, error: result.error ?? null, meta: result.meta ?? null }),
   );
+}
+
+/** A result with its download stream (if any) read into one Buffer, so results can be compared. */
+async function drained(result: ExecutionResult): Promise<ExecutionResult | { success: boolean; bytes: Buffer }> {
+  if (!isDownloadResult(result)) return result;
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of result.data) chunks.push(chunk);
+  return { success: result.success, bytes: Buffer.concat(chunks) };
 }
 
 /** Runs `call`, returning either its result or what it threw, so both sides can be compared. */
@@ -92,6 +106,7 @@ describeWithSharedSpecs("parity: hosted result equals local result, operation by
   const locals = new Map<string, { model: ConnectorModel; mock: MockApi; local: LocalExecutor }>();
   let compared = 0;
   let succeeded = 0;
+  let downloads = 0;
 
   beforeAll(async () => {
     cloud = await startFakeCloud({
@@ -111,13 +126,15 @@ describeWithSharedSpecs("parity: hosted result equals local result, operation by
     }
     await cloud?.close();
     // The sample must be large enough to mean something: at least 200 operations, most of them successes.
-    console.info(`parity: ${compared} operations compared, ${succeeded} of them successful on both sides`);
+    console.info(
+      `parity: ${compared} operations compared, ${succeeded} of them successful on both sides, ${downloads} downloads`,
+    );
     expect(compared).toBeGreaterThanOrEqual(200);
     expect(succeeded).toBeGreaterThanOrEqual(200);
   });
 
   for (const spec of specs) {
-    it(`${spec.name}: every operation but downloads`, { timeout: 120_000 }, async () => {
+    it(`${spec.name}: every operation`, { timeout: 120_000 }, async () => {
       const model = loadConnectorModel(spec.file);
       const mock = await startMockApi(model);
       const local = localFor(model, mock);
@@ -132,21 +149,22 @@ describeWithSharedSpecs("parity: hosted result equals local result, operation by
         env: {},
         retryConfig: FAST_RETRIES,
       });
-      const operations: OperationModel[] = model.operations.filter((operation) => operation.action !== "download");
+      const operations: readonly OperationModel[] = model.operations;
       const mismatches: string[] = [];
       for (const operation of operations) {
         const params = generateParams(operation, model);
         const config = { entity: operation.entity, action: operation.action, params };
         mock.preferOperation(operation.entity, operation.action);
-        const direct = await settle(() => local.execute(config));
+        const direct = await settle(async () => drained(await local.execute(config)));
         mock.preferOperation(operation.entity, operation.action);
-        const proxied = await settle(() => hosted.execute(config));
+        const proxied = await settle(async () => drained(await hosted.execute(config)));
         compared += 1;
         const id = `${operation.entity}.${operation.action}`;
         if (direct.ok && proxied.ok) {
           if (direct.value.success) succeeded += 1;
+          if ("bytes" in direct.value) downloads += 1;
           try {
-            expect(proxied.value).toEqual(wireForm(direct.value));
+            expect(proxied.value).toEqual("bytes" in direct.value ? direct.value : wireForm(direct.value));
           } catch {
             mismatches.push(`${id}: local ${JSON.stringify(wireForm(direct.value)).slice(0, 300)} hosted ${JSON.stringify(proxied.value).slice(0, 300)}`);
           }

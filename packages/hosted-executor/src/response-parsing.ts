@@ -1,4 +1,4 @@
-import type { ExecutionData, ExecutionResult } from "@execkit/core";
+import type { ByteStream, ExecutionData, ExecutionResult } from "@execkit/core";
 import {
   ConnectorAmbiguityError,
   ConnectorNotFoundError,
@@ -87,9 +87,16 @@ export function parseLookupResponse(response: CloudResponse, target: LookupTarge
  * Turns the execute answer `{result, connector_metadata}` into an {@link ExecutionResult}. A body without a
  * `result` key is a {@link ResponseFormatError}.
  *
- * Differs from the reference: a missing `result` raises a bare `KeyError` there.
+ * A download the cloud answers with a body that is not JSON comes back as a byte stream, as from
+ * `LocalExecutor`.
+ *
+ * Differs from the reference: a missing `result` raises a bare `KeyError` there, and it parses every answer,
+ * a download's bytes included, as JSON.
  */
 export function parseExecuteResponse(response: CloudResponse, redactor: Redactor): ExecutionResult {
+  if (response.bytes !== undefined) {
+    return { success: true, data: byteStream(response.bytes), error: null, meta: null };
+  }
   const body = parseJson(response, redactor);
   if (!isRecord(body) || !("result" in body)) {
     throw new ResponseFormatError(
@@ -129,6 +136,16 @@ export function parseExecutionFailure(response: CloudResponse, redactor: Redacto
     typeof body.message === "string" && body.message !== "" ? body.message : extractErrorDetail(body, response.status),
   );
   return { success: false, data: (body.result ?? null) as ExecutionData, error, meta: null };
+}
+
+/** The bytes as a {@link ByteStream}: they were read whole (the request's timeout covers the body), served in chunks. */
+function byteStream(bytes: Uint8Array): ByteStream {
+  const CHUNK = 64 * 1024;
+  return {
+    async *[Symbol.asyncIterator]() {
+      for (let offset = 0; offset < bytes.length; offset += CHUNK) yield bytes.subarray(offset, offset + CHUNK);
+    },
+  };
 }
 
 function requestInfo(response: CloudResponse): { method: string; url: string } {

@@ -15,7 +15,10 @@ export interface CloudResponse {
   url: string;
   status: number;
   headers: Record<string, string>;
+  /** The body as UTF-8 text (empty when it was kept as `bytes`). */
   text: string;
+  /** The raw body, kept instead of `text` for a successful answer that is not JSON (a download). */
+  bytes?: Uint8Array;
 }
 
 /**

@@ -8,6 +8,9 @@ export const CLIENT_ID = "client-id-0001";
 export const CLIENT_SECRET = "client-secret-5f8c2b9e1d";
 export const CONNECTOR = fakeCloudConnector({ id: "conn-1", workspaceName: "acme", definitionId: "def-1" });
 
+/** What the records executor's `download` serves: not valid UTF-8, so a text round trip would show. */
+export const DOWNLOAD_BYTES = Uint8Array.from([0xff, 0xfe, 0x00, 0x80, 0x41, 0x42, 0xc3]);
+
 /**
  * A small in-memory connector behind the fake cloud, for tests about the cloud protocol rather than about
  * connector behaviour (the parity tests put a real LocalExecutor there).
@@ -21,6 +24,18 @@ export function recordsExecutor(): ExecutorProtocol & { calls: ExecutionConfig[]
       calls.push(entry);
       if (entry.entity !== "customers") {
         return { success: false, data: null, error: `Entity '${entry.entity}' not found` };
+      }
+      if (entry.action === "download") {
+        return {
+          success: true,
+          data: {
+            async *[Symbol.asyncIterator]() {
+              yield DOWNLOAD_BYTES.subarray(0, 3);
+              yield DOWNLOAD_BYTES.subarray(3);
+            },
+          },
+          meta: null,
+        };
       }
       if (entry.action === "get") return { success: true, data: { id: entry.params?.id ?? null }, meta: null };
       return { success: true, data: [{ id: "c1" }, { id: "c2" }], meta: { next_cursor: "n2" } };

@@ -7,7 +7,6 @@ const NOT_SENT_CODES = new Set([
   "EAI_AGAIN",
   "EHOSTUNREACH",
   "ENETUNREACH",
-  "UND_ERR_CONNECT_TIMEOUT",
 ]);
 
 const NETWORK_CODES = new Set([
@@ -25,6 +24,7 @@ const NETWORK_CODES = new Set([
 ]);
 
 const TIMEOUT_PHASES: Record<string, "connect" | "headers" | "body"> = {
+  UND_ERR_CONNECT_TIMEOUT: "connect",
   UND_ERR_HEADERS_TIMEOUT: "headers",
   UND_ERR_BODY_TIMEOUT: "body",
 };
@@ -49,7 +49,7 @@ export function transportError(error: unknown, request: FailedRequest, redactor:
   const phase = code === undefined ? undefined : TIMEOUT_PHASES[code];
   if (phase !== undefined) {
     return new RequestTimeoutError(
-      `Request timed out waiting for the ${phase} of ${where}. The cloud API may be slow; retry later or raise timeoutMs.`,
+      `${where} timed out: no ${phase === "connect" ? "connection" : phase === "headers" ? "response headers" : "more of the body"} within ${request.timeoutMs} ms. The cloud API may be slow; retry later or raise timeoutMs.`,
       { method: request.method, url: request.url, timeoutMs: request.timeoutMs, phase, cause: error, redactor },
     );
   }

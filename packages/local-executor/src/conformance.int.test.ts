@@ -8,6 +8,7 @@ import {
   checkOperationConformance,
   describeWithSharedSpecs,
   executorContract,
+  generateParams,
   listSharedSpecs,
   type MockApi,
   type MockApiOptions,
@@ -96,6 +97,8 @@ interface Row {
   spec: string;
   operations: number;
   passed: number;
+  /** Operations with optional query params, run again with them (`passed/total`). */
+  optional: string;
   schemes: string;
 }
 
@@ -118,10 +121,10 @@ describeWithSharedSpecs("conformance: every operation of every shared spec again
     if (rows.length === 0) return;
     const width = Math.max(...rows.map((r) => r.spec.length), 4);
     const lines = [
-      `${"spec".padEnd(width)}  operations  passed  schemes (on the check operation)`,
+      `${"spec".padEnd(width)}  operations  passed  optional-query  schemes (on the check operation)`,
       ...rows.map(
         (r) =>
-          `${r.spec.padEnd(width)}  ${String(r.operations).padStart(10)}  ${String(r.passed).padStart(6)}  ${r.schemes}`,
+          `${r.spec.padEnd(width)}  ${String(r.operations).padStart(10)}  ${String(r.passed).padStart(6)}  ${r.optional.padStart(14)}  ${r.schemes}`,
       ),
       `${"total".padEnd(width)}  ${String(rows.reduce((n, r) => n + r.operations, 0)).padStart(10)}  ${String(rows.reduce((n, r) => n + r.passed, 0)).padStart(6)}`,
     ];
@@ -134,6 +137,8 @@ describeWithSharedSpecs("conformance: every operation of every shared spec again
       const mock = await startMockApi(model, { responses: RESPONSE_PATCHES[spec.name] });
       const failures: string[] = [];
       let passed = 0;
+      let optionalPassed = 0;
+      let optionalTotal = 0;
       const schemeResults: string[] = [];
       try {
         const primary = primaryScheme(model);
@@ -153,6 +158,31 @@ describeWithSharedSpecs("conformance: every operation of every shared spec again
             else
               failures.push(
                 `${operation.entity}.${operation.action} (${primary.name}): ${outcome.problems.join("; ")}`,
+              );
+          }
+          // Again with every optional query param (page sizes, cursors, filters), as the golden's optional-query cases.
+          for (const operation of model.operations) {
+            if (
+              !operation.parameters.some(
+                (p) => p.in === "query" && !p.required && p.configInject === undefined,
+              )
+            )
+              continue;
+            optionalTotal += 1;
+            const outcome = await checkOperationConformance({
+              executor,
+              mock,
+              model,
+              operation,
+              scheme: primary.name,
+              params: generateParams(operation, model, { includeOptionalQuery: true }),
+              baseUrl: () => executor.baseUrl,
+              templatedData,
+            });
+            if (outcome.problems.length === 0) optionalPassed += 1;
+            else
+              failures.push(
+                `${operation.entity}.${operation.action} with optional query params: ${outcome.problems.join("; ")}`,
               );
           }
         } finally {
@@ -194,6 +224,7 @@ describeWithSharedSpecs("conformance: every operation of every shared spec again
           spec: spec.name,
           operations: model.operations.length,
           passed,
+          optional: `${optionalPassed}/${optionalTotal}`,
           schemes: schemeResults.join(", "),
         });
         await mock.close();

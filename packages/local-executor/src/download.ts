@@ -92,7 +92,11 @@ export function toByteStream(
       } catch (cause) {
         throw mapStreamError(cause, context);
       } finally {
-        if (!stream.destroyed) stream.destroy();
+        if (!stream.destroyed) {
+          // Stopping early aborts the body; that abort is expected, not an error to report.
+          stream.on("error", () => {});
+          stream.destroy();
+        }
       }
     },
   };

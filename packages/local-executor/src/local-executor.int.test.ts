@@ -338,6 +338,31 @@ describe("LocalExecutor on a loopback server", () => {
     });
   });
 
+  it("follows redirects, dropping credentials when the redirect leaves the origin", { timeout: 10_000 }, async () => {
+    const other = await startLoopbackServer((_req, res) => json(res, 200, { data: [{ id: "elsewhere" }] }));
+    try {
+      server.handler = (req, res) => {
+        if (req.url.startsWith("/api/items?limit=1")) {
+          res.writeHead(302, { location: "/api/moved" });
+          res.end();
+          return;
+        }
+        if (req.url.startsWith("/api/moved")) {
+          res.writeHead(307, { location: `${other.origin}/api/items` });
+          res.end();
+          return;
+        }
+        json(res, 404, {});
+      };
+      const result = await make().execute("items", "list", { params: { limit: 1 } });
+      expect(result.data).toEqual([{ id: "elsewhere" }]);
+      expect(server.requests.map((r) => r.headers.authorization)).toEqual(["Bearer bearer-secret-5678", "Bearer bearer-secret-5678"]);
+      expect(other.requests[0]!.headers.authorization).toBeUndefined();
+    } finally {
+      await other.close();
+    }
+  });
+
   it("logging keeps maxLogs entries in memory and streams the rest to the file, redacted (fix 16)", {
     timeout: 10_000,
   }, async () => {

@@ -25,7 +25,7 @@ import {
   Redactor,
   ResponseFormatError,
 } from "@execkit/errors";
-import { Agent, type Dispatcher, interceptors } from "undici";
+import { Agent, type Dispatcher } from "undici";
 import { AuthSession } from "./auth/auth-session";
 import {
   assertCredentialsComplete,
@@ -40,7 +40,7 @@ import { extractRecords } from "./extract/records";
 import { type CheckEntitiesData, runCheck, runCheckEntities } from "./health-check";
 import { type LocalExecutorOptions, parseOptions, type ResolvedOptions } from "./options";
 import { type PaginateOptions, paginateRecords } from "./paginate";
-import { buildRequest } from "./request/build-request";
+import { buildHeaderParams, buildRequest } from "./request/build-request";
 import { appendQuery } from "./request/encode";
 import { validateParams } from "./request/validate-params";
 import {
@@ -103,6 +103,7 @@ export class LocalExecutor implements ExecutorProtocol, AsyncDisposable {
   readonly #entities = new Map<string, EntityModel>();
   #baseUrl: string;
   #closed = false;
+  #authHeaderNames: ReadonlySet<string> | undefined;
 
   constructor(options: LocalExecutorOptions) {
     const resolved = parseOptions(options);
@@ -140,9 +141,7 @@ export class LocalExecutor implements ExecutorProtocol, AsyncDisposable {
     this.#ownedDispatcher = resolved.dispatcher
       ? undefined
       : new Agent({ connections: resolved.maxConnections });
-    const dispatcher: Dispatcher = (resolved.dispatcher ?? this.#ownedDispatcher!).compose(
-      interceptors.redirect({ maxRedirections: 5 }),
-    );
+    const dispatcher: Dispatcher = resolved.dispatcher ?? this.#ownedDispatcher!;
     const tokenTransport = new HttpTransport({
       dispatcher,
       retryConfig: this.#retryConfig,
@@ -219,16 +218,29 @@ export class LocalExecutor implements ExecutorProtocol, AsyncDisposable {
     actionOrOptions?: string | CallOptions,
     maybeOptions?: ExecuteOptions,
   ): Promise<ExecutionResult> {
-    let normalized: ReturnType<typeof normalizeExecuteArguments>;
-    try {
-      normalized = normalizeExecuteArguments(configOrEntity, actionOrOptions, maybeOptions);
-    } catch (error) {
-      if (error instanceof TypeError) throw error;
-      return failure(`Invalid execution config: ${(error as Error).message}`);
+    let entity: string;
+    let action: string;
+    let params: Readonly<Record<string, unknown>>;
+    let signal: AbortSignal | undefined;
+    if (typeof configOrEntity === "string" && typeof actionOrOptions === "string" && configOrEntity !== "" && actionOrOptions !== "") {
+      // The common call shape skips schema parsing: it is on every request's path.
+      entity = configOrEntity;
+      action = actionOrOptions;
+      params = maybeOptions?.params ?? {};
+      signal = maybeOptions?.signal;
+    } else {
+      try {
+        const { config, options } = normalizeExecuteArguments(configOrEntity, actionOrOptions, maybeOptions);
+        ({ entity, action } = config);
+        params = config.params ?? {};
+        signal = options.signal;
+      } catch (error) {
+        if (error instanceof TypeError) throw error;
+        return failure(`Invalid execution config: ${(error as Error).message}`);
+      }
     }
-    const { config, options } = normalized;
     try {
-      return await this.#execute(config.entity, config.action, config.params ?? {}, options.signal);
+      return await this.#execute(entity, action, params, signal);
     } catch (error) {
       if (ExecutorError.isInstance(error)) return failure((error as Error).message);
       throw error;
@@ -245,7 +257,7 @@ export class LocalExecutor implements ExecutorProtocol, AsyncDisposable {
     operations: readonly BatchOperation[],
     options: CallOptions & { concurrency?: number } = {},
   ): Promise<BatchItemResult[]> {
-    return runBatch(operations, options, (config, signal) => this.execute(config, { signal }));
+    return runBatch(operations, options, (config, signal) => this.execute(config.entity, config.action, { params: config.params, signal }));
   }
 
   /**
@@ -400,7 +412,12 @@ export class LocalExecutor implements ExecutorProtocol, AsyncDisposable {
     return this.#runStandard(operation, this.#withScoping(params), url, signal);
   }
 
-  #suppliedHeaders(): Set<string> {
+  #suppliedHeaders(): ReadonlySet<string> {
+    this.#authHeaderNames ??= this.#computeSuppliedHeaders();
+    return this.#authHeaderNames;
+  }
+
+  #computeSuppliedHeaders(): Set<string> {
     const scheme = this.#auth.scheme;
     const names = new Set(
       Object.keys(scheme.authConfig?.additionalHeaders ?? {}).map((name) => name.toLowerCase()),
@@ -436,11 +453,12 @@ export class LocalExecutor implements ExecutorProtocol, AsyncDisposable {
     let headers: Record<string, string>;
     let body: string | Buffer | undefined;
     if (!nextUrl) validateParams(operation, params, { authHeaders: this.#suppliedHeaders() }, this.redactor);
-    await this.#auth.ensureFresh(signal);
+    const pending = this.#auth.ensureFresh(signal);
+    if (pending) await pending;
     if (nextUrl) {
       method = "GET";
       url = this.#absoluteUrl(nextUrl);
-      headers = {};
+      headers = buildHeaderParams(operation, params);
     } else {
       const built = buildRequest(operation, params, {
         configValues: this.configValues,

@@ -48,7 +48,10 @@ export interface LocalExecutorOptions {
   dispatcher?: Dispatcher;
   /** Overrides the spec's server URL (`{var}` placeholders are still filled from config values). */
   baseUrl?: string;
-  /** Time limit of one request attempt until its response is read, in ms (default 30,000; 0 disables). */
+  /**
+   * Per-attempt time limits in ms (default 30,000; 0 disables): the response headers must arrive within it, and
+   * the body may not stall longer than it between chunks (so a large download is not cut off while it flows).
+   */
   timeoutMs?: number;
 }
 

@@ -27,51 +27,82 @@ type NextPage =
   | { kind: "params"; params: Record<string, unknown> }
   | undefined;
 
-const CURSOR_PARAMS = [
-  "cursor",
-  "after",
-  "starting_after",
-  "page_token",
-  "pageToken",
-  "next_page_token",
-  "nextPageToken",
-  "next_cursor",
-  "next_token",
-  "nextToken",
-  "continuation",
-  "continuation_token",
-  "marker",
-  "page_after",
-  "offset",
-  "page",
-];
 const HAS_MORE_KEYS = /^(has_?more|has_?next(_?page)?|more_?data_?available|more|hasNextPage)$/i;
 const DONE_KEYS = /^(done|is_?last(_?page)?|last_?page)$/i;
+const CURSOR_KEY = /cursor|token|after|next|offset|marker|continuation|start|page/i;
+const NOT_CURSOR_KEY = /prev|before|total|count|size|limit|current|max/i;
+const CURSOR_PARAM = /^(after|cursor|starting_?after|start_?cursor|page_?token|next_?page_?token|next_?token|next_?cursor|page_?cursor|page_?info|marker|continuation(_?token)?|offset|start_?at|start|start_?id|page|from|since_?id)$/i;
+const URL_FIELDS = ["href", "uri", "url", "link", "next"];
 
 function isUrlLike(value: unknown): value is string {
   return typeof value === "string" && (/^https?:\/\//i.test(value) || value.startsWith("/"));
 }
 
-/** Finds the parameter a meta value feeds: the same name, a known alias, or the sole cursor-like param. */
-function cursorParam(operation: OperationModel, metaKey: string): string | undefined {
+const plain = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, "");
+
+/** Every name a cursor can be sent back in: query params, top-level body fields, GraphQL variable params. */
+function requestNames(operation: OperationModel): string[] {
   const names = new Set<string>(operation.parameters.filter((p) => p.in === "query").map((p) => p.name));
   for (const value of Object.values(operation.requestBody?.graphql?.variables ?? {})) {
     const match = typeof value === "string" ? /^\{\{\s*(\w+)\s*\}\}$/.exec(value) : null;
     if (match) names.add(match[1]!);
   }
   for (const field of operation.requestBody?.fields ?? []) names.add(field);
-  if (names.has(metaKey)) return metaKey;
-  const stripped = metaKey.replace(/^next_?/i, "").replace(/^(end)(cursor)$/i, "$2");
-  const lower = [...names].reduce<Record<string, string>>((acc, name) => {
-    acc[name.toLowerCase().replace(/_/g, "")] = name;
-    return acc;
-  }, {});
-  const normalized = stripped.toLowerCase().replace(/_/g, "");
-  if (lower[normalized]) return lower[normalized];
-  if (/offset/i.test(metaKey) && names.has("offset")) return "offset";
-  if (/page/i.test(metaKey) && !/token/i.test(metaKey) && names.has("page")) return "page";
-  for (const candidate of CURSOR_PARAMS)
-    if (names.has(candidate) && !["offset", "page"].includes(candidate)) return candidate;
+  return [...names];
+}
+
+/**
+ * Finds the parameter a meta value feeds: the same name (ignoring case and separators: `next_token` →
+ * `NextToken`), then a cursor-like param containing the key's core word (`next_cursor` → `start_cursor`,
+ * `next_id` → `start_id`), then the best cursor-like param (offsets and starts for numeric values).
+ */
+function cursorParam(operation: OperationModel, metaKey: string, value: unknown): string | undefined {
+  const names = requestNames(operation);
+  const key = plain(metaKey);
+  const exact = names.find((name) => plain(name) === key);
+  if (exact) return exact;
+  const core = key.replace(/^next/, "").replace(/^end(?=cursor)/, "");
+  if (core) {
+    const containing = names.filter((name) => CURSOR_PARAM.test(name.replace(/\W/g, "")) && plain(name).includes(core));
+    if (containing.length > 0) return containing.sort((a, b) => a.length - b.length)[0];
+  }
+  const candidates = names.filter((name) => CURSOR_PARAM.test(name.replace(/\W/g, "")));
+  const numeric = typeof value === "number";
+  const score = (name: string) => {
+    let points = 0;
+    if (/cursor|after|token|marker|info|continuation/i.test(name)) points += 4;
+    if (numeric && /offset|start/i.test(name)) points += 6;
+    if (/^page$/i.test(name)) points -= 1;
+    return points;
+  };
+  return candidates.sort((a, b) => score(b) - score(a))[0];
+}
+
+/** The JSON type a request param declares (`integer`, `string`…), when it declares one. */
+function declaredType(operation: OperationModel, name: string): string | undefined {
+  const parameter = operation.parameters.find((p) => p.name === name);
+  const schema = parameter?.schema ?? (operation.requestBody?.schema?.properties as Record<string, Record<string, unknown>> | undefined)?.[name];
+  const type = schema?.type;
+  return typeof type === "string" ? type : Array.isArray(type) ? (type.find((t) => t !== "null") as string | undefined) : undefined;
+}
+
+/** Sends a cursor in the param's own type: linkedin's `"2"` token goes into an integer `start` as 2. */
+function asParamType(operation: OperationModel, name: string, value: unknown): unknown {
+  const type = declaredType(operation, name);
+  if ((type === "integer" || type === "number") && typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) {
+    return Number(value);
+  }
+  if (type === "string" && typeof value === "number") return String(value);
+  return value;
+}
+
+/** A next-page URL inside an object value (asana's `next_page: {offset, path, uri}`). */
+function urlInside(value: unknown): string | undefined {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
+  for (const field of URL_FIELDS) {
+    const inner = (value as Record<string, unknown>)[field];
+    if (isUrlLike(inner)) return inner;
+  }
   return undefined;
 }
 
@@ -89,42 +120,35 @@ export function nextPage(
   if (hasMore && (hasMore[1] === false || hasMore[1] === "false")) return undefined;
   if (done && (done[1] === true || done[1] === "true")) return undefined;
   const count = Array.isArray(records) ? records.length : 0;
+  let url: string | undefined;
   for (const [key, value] of entries) {
-    if (!/next|link/i.test(key) || /prev/i.test(key)) continue;
-    if (isUrlLike(value)) return { kind: "url", url: value };
-    if (value && typeof value === "object" && isUrlLike((value as { href?: unknown }).href)) {
-      return { kind: "url", url: (value as { href: string }).href };
-    }
+    if (!/next|link|url/i.test(key) || /prev|last|first|self/i.test(key)) continue;
+    url = isUrlLike(value) ? value : urlInside(value);
+    if (url) break;
   }
+  // A next-page URL replays a GET; a POST search must send its cursor in the body instead.
+  if (url && operation.method === "GET") return { kind: "url", url };
   for (const [key, value] of entries) {
-    if (
-      !/cursor|token|after|next|offset|marker|continuation/i.test(key) ||
-      /prev|before|total|count/i.test(key)
-    )
-      continue;
-    if (
-      value === null ||
-      value === undefined ||
-      value === "" ||
-      typeof value === "boolean" ||
-      typeof value === "object"
-    )
-      continue;
+    if (!CURSOR_KEY.test(key) || NOT_CURSOR_KEY.test(key) || HAS_MORE_KEYS.test(key)) continue;
+    if (value === null || value === undefined || value === "" || typeof value === "boolean" || typeof value === "object") continue;
     if (isUrlLike(value)) continue;
-    const param = cursorParam(operation, key);
+    const param = cursorParam(operation, key, value);
     if (!param) continue;
-    if (params[param] === value) return undefined;
-    return { kind: "params", params: { ...params, [param]: value } };
+    const typed = asParamType(operation, param, value);
+    if (params[param] === typed) return undefined;
+    return { kind: "params", params: { ...params, [param]: typed } };
   }
+  if (url) return { kind: "url", url };
   if (hasMore && (hasMore[1] === true || hasMore[1] === "true") && count > 0) {
-    const names = new Set(operation.parameters.map((p) => p.name));
+    const names = new Set(requestNames(operation));
     const last = (records as Array<Record<string, unknown>>)[count - 1];
-    if (names.has("starting_after") && last && last.id !== undefined)
-      return { kind: "params", params: { ...params, starting_after: last.id } };
-    if (names.has("offset"))
-      return { kind: "params", params: { ...params, offset: Number(params.offset ?? 0) + count } };
-    if (names.has("page"))
+    if (names.has("starting_after") && last && last.id !== undefined) return { kind: "params", params: { ...params, starting_after: last.id } };
+    if (names.has("offset")) return { kind: "params", params: { ...params, offset: Number(params.offset ?? 0) + count } };
+    // Page numbers only where the param is numeric; a string `page` is an opaque token we were not given.
+    const pageType = declaredType(operation, "page");
+    if (names.has("page") && (pageType === "integer" || pageType === "number")) {
       return { kind: "params", params: { ...params, page: Number(params.page ?? 1) + 1 } };
+    }
   }
   return undefined;
 }

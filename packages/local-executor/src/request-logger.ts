@@ -42,6 +42,8 @@ export interface RawLogInput {
 
 /** Receives every exchange; {@link NullRequestLogger} when logging is off. */
 export interface RequestLogSink {
+  /** False when nothing is kept, so callers can skip building log input. */
+  readonly enabled: boolean;
   log(input: RawLogInput): void;
   readonly entries: readonly RequestLogEntry[];
   close(): Promise<void>;
@@ -49,6 +51,7 @@ export interface RequestLogSink {
 
 /** Logging switched off: nothing is kept. */
 export class NullRequestLogger implements RequestLogSink {
+  readonly enabled = false;
   readonly entries: readonly RequestLogEntry[] = [];
   log(): void {}
   async close(): Promise<void> {}
@@ -65,6 +68,7 @@ const MAX_LOGGED_BODY_CHARS = 64 * 1024;
  * document on close, so memory grew without bound (§10 item 16). The file is JSON Lines for the same reason.
  */
 export class RequestLogger implements RequestLogSink {
+  readonly enabled = true;
   readonly #entries: RequestLogEntry[] = [];
   readonly #maxLogs: number;
   readonly #logFile: string;

@@ -136,6 +136,8 @@ async function runScheme(
     }
     const check = await executor.check();
     if (check.error) texts.push(check.error);
+    // The entries still in memory count as logs too.
+    texts.push(JSON.stringify(executor.logs));
   } finally {
     await executor.close();
   }
@@ -191,7 +193,7 @@ describeWithSharedSpecs("secrets scan: logs and errors of every operation carry 
           if (logs.includes(secret)) leaks.push(`log file contains ${secret.slice(0, 12)}…`);
           const text = texts.find((t) => t.includes(secret));
           if (text !== undefined)
-            leaks.push(`error text contains ${secret.slice(0, 12)}…: ${text.slice(0, 200)}`);
+            leaks.push(`an error or in-memory log contains ${secret.slice(0, 12)}…: ${text.slice(0, 200)}`);
         }
         expect(errors, "the forced faults should have raised errors").toBeGreaterThan(0);
         // The scan has teeth only if the executor really saw secrets in error bodies it had to handle.

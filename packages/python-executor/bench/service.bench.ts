@@ -1,16 +1,17 @@
 /**
  * The whole service in local mode (prepare, analyze, execute, finalize: folder, context.json, three notebooks,
  * the wrapper subprocess and its files) for `approvedCode` `results = {"x": 1}` with approval off, against a bare
- * `python3 -c pass` process start. Target: median ratio <= 2x.
+ * `python3 -c pass` process start. Target: median ratio <= 2x. A bare `LocalCodeRunner.run` of the same code is
+ * measured too, so the line shows how much of the time is the workflow and how much the wrapper process.
  *
  * Run alone with `pnpm tsx bench/service.bench.ts`, or through `bench/index.ts`, which runs every `*.bench.ts`.
  */
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { isApprovalInterrupt, PythonExecutorService } from "../src/index";
+import { isApprovalInterrupt, LocalCodeRunner, PythonExecutorService } from "../src/index";
 
 /** What one benchmark reports. */
 export interface ServiceBenchResult {
@@ -19,6 +20,8 @@ export interface ServiceBenchResult {
   serviceMedianMs: number;
   /** Median wall time of one `python3 -c pass`, ms. */
   baselineMedianMs: number;
+  /** Median wall time of one bare `LocalCodeRunner.run` (no workflow), ms. */
+  runnerMedianMs: number;
   ratio: number;
   target: number;
   iterations: number;
@@ -51,29 +54,65 @@ export default async function benchService(): Promise<ServiceBenchResult> {
       if (isApprovalInterrupt(out) || out.executionResult.results.x !== 1)
         throw new Error("unexpected outcome");
     };
+    const runner = new LocalCodeRunner({ pythonPath: python });
+    const runnerOnce = async () => {
+      run += 1;
+      const folder = join(root, `runner-${run}`);
+      await mkdir(folder, { recursive: true });
+      await runner.run({
+        code: CODE,
+        executionFolder: folder,
+        attemptFolder: join(folder, "attempts", "01"),
+        attempt: 1,
+        mode: {
+          modeName: "read_only",
+          kernelName: "python3",
+          allowsWrites: false,
+          requiresApproval: false,
+          description: "",
+          environment: {},
+        },
+        timeoutSeconds: 60,
+      });
+    };
     const baselineOnce = () =>
       new Promise<void>((done, fail) => {
         execFile(python, ["-c", "pass"], (error) => (error ? fail(error) : done()));
       });
     for (let i = 0; i < WARMUP; i += 1) {
       await serviceOnce();
+      await runnerOnce();
       await baselineOnce();
     }
-    // Interleaved, so drift on a shared machine hits both sides alike.
+    // Interleaved, so drift on a shared machine hits every side alike.
     const serviceTimes: number[] = [];
+    const runnerTimes: number[] = [];
     const baselineTimes: number[] = [];
     for (let i = 0; i < ITERATIONS; i += 1) {
       serviceTimes.push(await time(serviceOnce));
+      runnerTimes.push(await time(runnerOnce));
       baselineTimes.push(await time(baselineOnce));
     }
+    await runner.close();
     const serviceMedianMs = median(serviceTimes);
+    const runnerMedianMs = median(runnerTimes);
     const baselineMedianMs = median(baselineTimes);
     const ratio = serviceMedianMs / baselineMedianMs;
     console.log(
-      `${name}: service ${serviceMedianMs.toFixed(1)} ms, python3 -c pass ${baselineMedianMs.toFixed(1)} ms, ` +
-        `ratio ${ratio.toFixed(2)}x (target <= ${TARGET}x, ${ratio <= TARGET ? "met" : "NOT met"}; median of ${ITERATIONS})`,
+      `${name}: service ${serviceMedianMs.toFixed(1)} ms (bare runner ${runnerMedianMs.toFixed(1)} ms), ` +
+        `python3 -c pass ${baselineMedianMs.toFixed(1)} ms, ratio ${ratio.toFixed(2)}x ` +
+        `(target <= ${TARGET}x, ${ratio <= TARGET ? "met" : "NOT met"}; runner alone ${(runnerMedianMs / baselineMedianMs).toFixed(2)}x; ` +
+        `median of ${ITERATIONS})`,
     );
-    return { name, serviceMedianMs, baselineMedianMs, ratio, target: TARGET, iterations: ITERATIONS };
+    return {
+      name,
+      serviceMedianMs,
+      runnerMedianMs,
+      baselineMedianMs,
+      ratio,
+      target: TARGET,
+      iterations: ITERATIONS,
+    };
   } finally {
     await service.close();
     await rm(root, { recursive: true, force: true });

@@ -19,6 +19,14 @@ import posixpath
 import re
 import sys
 
+PROTOCOL = 1
+
+if sys.version_info < (3, 8):
+    # Announce the version and stop, so the caller can say "too old" instead of showing a traceback.
+    sys.stdout.write(json.dumps({"ready": True, "protocol": PROTOCOL, "python": list(sys.version_info[:3])}) + "\n")
+    sys.stdout.flush()
+    sys.exit(3)
+
 # Bound once: attribute lookups on the ast module are measurable in the hot paths.
 AST_NAME = ast.Name
 AST_ATTRIBUTE = ast.Attribute
@@ -37,7 +45,6 @@ AST_ADD = ast.Add
 AST_MOD = ast.Mod
 AST_MULT = ast.Mult
 
-PROTOCOL = 1
 BUILTIN_NAMES = frozenset(dir(builtins))
 # Past this many characters the snippet is refused: generated code is never this large, and parsing megabytes
 # would stall every request queued behind it.
@@ -66,6 +73,17 @@ class Val(object):
 
 
 UNKNOWN = Val()
+_QVAL_CACHE = {}
+
+
+def qval(qual):
+    """The Val of a bare name; Vals are never changed after creation, so one per name is shared."""
+    val = _QVAL_CACHE.get(qual)
+    if val is None:
+        if len(_QVAL_CACHE) > 50000:
+            _QVAL_CACHE.clear()
+        val = _QVAL_CACHE[qual] = Val(qual)
+    return val
 
 # Other names of the same module or class, mapped to one canonical name so that one rule covers them all.
 CANONICAL_PREFIXES = {
@@ -152,7 +170,8 @@ RULES = {
     "dynamic.import": ("dynamic_code", "high", "Imports a module by a computed name"),
     "dynamic.importlib": ("dynamic_code", "high", "Imports or loads a module at run time"),
     "dynamic.getattr": ("dynamic_code", "high", "Looks up an attribute of a sensitive module by a computed name"),
-    "dynamic.sys_modules": ("dynamic_code", "high", "Reads or changes the module table sys.modules"),
+    "dynamic.sys_modules": ("dynamic_code", "high", "Changes the module table sys.modules"),
+    "dynamic.sys_modules_read": ("dynamic_code", "medium", "Reaches a module through sys.modules instead of an import"),
     "dynamic.runpy": ("dynamic_code", "high", "Runs another Python file or module"),
     "dynamic.code_object": ("dynamic_code", "high", "Builds a code or function object directly"),
     "dynamic.monkeypatch": ("dynamic_code", "high", "Replaces an attribute of a sensitive module"),
@@ -369,11 +388,13 @@ SAVE_METHODS = frozenset(["to_csv", "to_excel", "to_json", "to_parquet", "to_pic
 SAVE_FUNCTIONS = frozenset(["numpy.save", "numpy.savetxt", "numpy.savez", "numpy.savez_compressed",
                             "matplotlib.pyplot.savefig", "pandas.to_pickle"])
 # Modules whose attributes, looked up by a computed name, can reach a process, the file system or eval.
-SENSITIVE_MODULES = frozenset(["os", "subprocess", "builtins", "shutil", "ctypes", "pickle", "marshal", "socket",
-                               "importlib", "sys", "pty", "io", "runpy", "types", "epics", "p4p", "caproto",
-                               "pvaccess", "tango", "posix", "_ctypes", "dill"])
+# ``sys``, ``str`` and the like are left out: ``getattr(sys, stream_name)`` is an everyday idiom.
+SENSITIVE_MODULES = frozenset(["os", "subprocess", "builtins", "shutil", "ctypes", "_ctypes", "pickle", "marshal",
+                               "socket", "importlib", "pty", "runpy", "dill", "epics", "p4p", "caproto", "pvaccess",
+                               "tango", "os.path"])
 MONKEYPATCH_TARGETS = frozenset(["builtins", "os", "subprocess", "socket", "shutil", "importlib", "epics",
                                  "p4p.Context", "tango.DeviceProxy", "pvaccess.Channel", "os.path"])
+SYS_MODULES_READS = frozenset(["get", "__getitem__", "values", "items"])
 SYS_MODULES_METHODS = frozenset(["get", "pop", "setdefault", "update", "clear", "__getitem__", "__setitem__",
                                  "__delitem__", "popitem", "values", "items"])
 ENV_WRITE_METHODS = frozenset(["update", "setdefault", "pop", "clear", "__setitem__", "__delitem__", "popitem"])
@@ -393,6 +414,9 @@ for _name in _KNOWN:
 
 
 _NO_RULE = ""
+# Per-process caches keyed by canonical name; the rules never change while the process runs.
+_INERT_CALLS = set()
+_PLAIN_CALL_RESULTS = {}
 _RULE_CACHE = {}
 
 
@@ -623,6 +647,11 @@ class Analyzer(object):
         if name == "results" and counts_as_results and scope.kind == "module":
             self.assigns_results = True
         scope.names[name] = val
+        if scope.kind == "class" and val.qual is not None:
+            # ``system = os.system`` in a class body is reached as ``self.system`` from its methods.
+            self.attr_bindings = True
+            scope.names["self." + name] = val
+            scope.names["cls." + name] = val
 
     def bind_target(self, target, val, value_node=None):
         kind = type(target)
@@ -708,7 +737,7 @@ class Analyzer(object):
             if qual == "pathlib.Path()" and attr == "parent":
                 return Val("pathlib.Path()", posixpath.dirname(base.const) if base.const is not None else None,
                            base.outside)
-            return Val(canon(qual + "." + attr))
+            return qval(canon(qual + "." + attr))
         if base.const is not None and attr in ("join", "replace", "lower", "upper", "strip", "decode", "format",
                                                "encode", "lstrip", "rstrip", "title", "capitalize", "swapcase"):
             # A method of a string constant; the call resolver folds it.
@@ -721,6 +750,9 @@ class Analyzer(object):
         qual = fval.qual
         if qual is None:
             return UNKNOWN
+        plain = _PLAIN_CALL_RESULTS.get(qual)
+        if plain is not None:
+            return plain
         args = node.args
         special = CALL_RESOLVERS.get(qual)
         if special is None and qual.endswith(".get") and (qual.endswith(".__dict__.get") or
@@ -747,7 +779,13 @@ class Analyzer(object):
                 inner = self.resolve(args[0])
                 return Val(None, inner.const, inner.outside, None, inner.inside)
             return Val("pathlib.Path()" if qual.startswith("pathlib.") else None, None, True)
-        return Val(canon(qual + "()"))
+        result = qval(canon(qual + "()"))
+        if special is None:
+            # Nothing above applied, and nothing would for this name with other arguments: remember the result.
+            if len(_PLAIN_CALL_RESULTS) > 50000:
+                _PLAIN_CALL_RESULTS.clear()
+            _PLAIN_CALL_RESULTS[qual] = result
+        return result
 
     def fold_str_method(self, method, const, node):
         args = node.args
@@ -1037,18 +1075,20 @@ class Analyzer(object):
     def visit_function(self, node):
         self.visit_list(node.decorator_list)
         self.visit_arguments(node.args)
+        defaults = self.argument_defaults(node.args) if node.args.defaults or node.args.kw_defaults else None
         if getattr(node, "returns", None) is not None:
             self.visit(node.returns)
         self.bind(node.name, UNKNOWN, False)
         self.push("function")
-        self.bind_arguments(node.args)
+        self.bind_arguments(node.args, defaults)
         self.visit_list(node.body)
         self.pop()
 
     def visit_lambda(self, node):
         self.visit_arguments(node.args)
+        defaults = self.argument_defaults(node.args) if node.args.defaults or node.args.kw_defaults else None
         self.push("function")
-        self.bind_arguments(node.args)
+        self.bind_arguments(node.args, defaults)
         self.visit(node.body)
         self.pop()
 
@@ -1059,9 +1099,24 @@ class Analyzer(object):
             if default is not None:
                 self.visit(default)
 
-    def bind_arguments(self, args):
+    def argument_defaults(self, args):
+        """What each parameter with a default is bound to: ``def f(run=os.system)`` makes ``run`` os.system."""
+        defaults = {}
+        positional = getattr(args, "posonlyargs", []) + args.args
+        for arg, default in zip(positional[len(positional) - len(args.defaults):], args.defaults):
+            val = self.resolve(default)
+            if val.qual is not None:
+                defaults[arg.arg] = val
+        for arg, default in zip(args.kwonlyargs, args.kw_defaults):
+            if default is not None:
+                val = self.resolve(default)
+                if val.qual is not None:
+                    defaults[arg.arg] = val
+        return defaults
+
+    def bind_arguments(self, args, defaults):
         for arg in getattr(args, "posonlyargs", []) + args.args + args.kwonlyargs:
-            self.bind(arg.arg, UNKNOWN, False)
+            self.bind(arg.arg, defaults.get(arg.arg, UNKNOWN) if defaults else UNKNOWN, False)
         if args.vararg is not None:
             self.bind(args.vararg.arg, UNKNOWN, False)
         if args.kwarg is not None:
@@ -1116,10 +1171,18 @@ class Analyzer(object):
                 self.visit(target)
 
     def visit_attribute(self, node):
-        self.visit(node.value)
+        value = node.value
+        if type(value) is AST_NAME:
+            # Tango exposes device attributes as Python attributes: ``dev.current`` reads one.
+            bound = self.lookup(value.id)
+            if bound is not None and bound.qual == "tango.DeviceProxy()" and not node.attr.startswith("_"):
+                self.add("tango.read_attribute", node, "tango.DeviceProxy()." + node.attr)
+                return
+        elif type(value) is not AST_CONSTANT:
+            self.visit(value)
         if node.attr == "value":
-            base = self.resolve(node.value)
-            if base.qual in ("epics.PV()", "epics.Motor()", "epics.Device()"):
+            base = self.resolve(value)
+            if base.qual in PV_CLASSES:
                 self.add("epics.pv_get", node, base.qual + ".value")
 
     def visit_subscript(self, node):
@@ -1128,17 +1191,19 @@ class Analyzer(object):
         base = self.resolve(node.value)
         qual = base.qual
         if qual == "sys.modules":
-            self.add("dynamic.sys_modules", node, "sys.modules")
+            self.add("dynamic.sys_modules_read", node, "sys.modules")
         elif qual == "os.environ":
             self.add("environment.read", node, "os.environ")
 
     def check_attribute_store(self, target):
-        if target.attr == "value":
-            base = self.resolve(target.value)
-            if base.qual in ("epics.PV()", "epics.Motor()", "epics.Device()"):
-                self.add("epics.pv_put", target, base.qual + ".value")
         base_qual = self.resolve(target.value).qual
-        if base_qual is not None:
+        if base_qual is None:
+            return
+        if target.attr == "value" and base_qual in PV_CLASSES:
+            self.add("epics.pv_put", target, base_qual + ".value")
+        elif base_qual == "tango.DeviceProxy()" and not target.attr.startswith("_"):
+            self.add("tango.write_attribute", target, "tango.DeviceProxy()." + target.attr)
+        else:
             qual = canon(base_qual + "." + target.attr)
             if base_qual == "sys":
                 if target.attr in ("modules", "meta_path", "path_hooks"):
@@ -1195,9 +1260,11 @@ class Analyzer(object):
 
         # A dangerous callable handed to something else (``map(os.system, cmds)``, ``Thread(target=os.system)``).
         for arg in args:
-            self.check_reference(arg)
+            if type(arg) in REFERENCE_TYPES:
+                self.check_reference(arg)
         for keyword in keywords:
-            self.check_reference(keyword.value)
+            if type(keyword.value) in REFERENCE_TYPES:
+                self.check_reference(keyword.value)
 
     def check_reference(self, node):
         kind = type(node)
@@ -1215,6 +1282,9 @@ class Analyzer(object):
 
     def check_call(self, node, qual, args, keywords):
         """Reports what calling ``qual`` does; True when a finding was added or the call is fully handled."""
+        patterns = self.patterns
+        if patterns.empty and qual in _INERT_CALLS:
+            return False
         handler = CALL_CHECKS.get(qual)
         if handler is not None:
             return handler(self, node, qual, args, keywords)
@@ -1237,19 +1307,24 @@ class Analyzer(object):
         if rule is not None:
             self.add(rule, node, qual)
             return True
-        patterns = self.patterns
         if not patterns.empty:
             hit = patterns.match_qual(qual)
             if hit is not None:
                 self.add(hit[0], node, qual, None, "matching '" + hit[1] + "'")
                 return True
         if qual.startswith("sys.modules.") and qual[12:] in SYS_MODULES_METHODS:
-            self.add("dynamic.sys_modules", node, qual)
+            reads = qual[12:] in SYS_MODULES_READS
+            self.add("dynamic.sys_modules_read" if reads else "dynamic.sys_modules", node, qual)
             return True
         if qual.startswith("os.environ.") and qual[11:] in ENV_WRITE_METHODS:
             key = self.resolve(args[0]).const if args else None
             self.add_env_write(node, key)
             return True
+        if patterns.empty:
+            # No built-in check applies to this name whatever its arguments: skip them all next time.
+            if len(_INERT_CALLS) > 50000:
+                _INERT_CALLS.clear()
+            _INERT_CALLS.add(qual)
         return False
 
     @staticmethod
@@ -1333,8 +1408,7 @@ class Analyzer(object):
         if len(args) >= 2:
             base = self.resolve(args[0]).qual
             name = self.resolve(args[1]).const
-            if base is not None and name is None and base.split(".", 1)[0] in SENSITIVE_MODULES and \
-                    "(" not in base:
+            if base is not None and name is None and base in SENSITIVE_MODULES:
                 self.add("dynamic.getattr", node, "getattr(" + base + ", ...)")
                 return True
         return False
@@ -1397,6 +1471,8 @@ LEAVES = frozenset([AST_NAME, AST_CONSTANT, ast.Pass, ast.Break, ast.Continue, a
                         ast.BitOr, ast.BitXor, ast.BitAnd, ast.MatMult, ast.And, ast.Or, ast.Eq, ast.NotEq, ast.Lt,
                         ast.LtE, ast.Gt, ast.GtE, ast.Is, ast.IsNot, ast.In, ast.NotIn, ast.Invert, ast.Not,
                         ast.UAdd, AST_USUB)])
+PV_CLASSES = frozenset(["epics.PV()", "epics.Motor()", "epics.Device()"])
+REFERENCE_TYPES = frozenset([AST_NAME, AST_ATTRIBUTE])
 HIGH_RISK_BUILTINS = frozenset(name[9:] for name, rule in CALL_RULES.items()
                                if name.startswith("builtins.") and RULES[rule][1] == "high")
 _NOT_CODE_FIELDS = frozenset(["ctx", "op", "ops", "type_comment", "type_ignores"])
@@ -1595,6 +1671,14 @@ def syntax_issue(error, code):
     return issue
 
 
+def null_byte_issue(code, message):
+    # Python reports no usable position for these (3.12 says line 1, column 0), so find the byte ourselves.
+    position = code.find("\0")
+    line = code.count("\n", 0, position) + 1 if position >= 0 else 1
+    column = position - (code.rfind("\n", 0, position) + 1) if position >= 0 else 0
+    return {"line": line, "column": column, "message": message}
+
+
 def analyze(code, patterns):
     empty = {"syntaxValid": False, "findings": [], "imports": [], "assignsResults": False}
     if len(code) > MAX_CODE_CHARS:
@@ -1604,14 +1688,14 @@ def analyze(code, patterns):
     try:
         tree = ast.parse(code, "<generated code>", "exec")
     except SyntaxError as error:
-        empty["syntaxErrors"] = [syntax_issue(error, code)]
+        if "null byte" in str(error.msg):
+            empty["syntaxErrors"] = [null_byte_issue(code, error.msg)]
+        else:
+            empty["syntaxErrors"] = [syntax_issue(error, code)]
         return empty
     except (ValueError, UnicodeError) as error:
-        # Null bytes (ValueError before 3.12) and lone surrogates cannot be compiled either.
-        position = code.find("\0")
-        line = code.count("\n", 0, position) + 1 if position >= 0 else 1
-        column = position - (code.rfind("\n", 0, position) + 1) if position >= 0 else 0
-        empty["syntaxErrors"] = [{"line": line, "column": column, "message": str(error)}]
+        # Null bytes (a ValueError before 3.12) and lone surrogates cannot be compiled either.
+        empty["syntaxErrors"] = [null_byte_issue(code, str(error))]
         return empty
     except (RecursionError, MemoryError):
         empty["syntaxErrors"] = [{"line": 1, "column": 0, "message": "the code is nested too deeply to parse"}]

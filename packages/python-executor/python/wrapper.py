@@ -102,7 +102,7 @@ def load_context(folder):
 
 
 class _Tee(io.TextIOBase):
-    """Writes to the real stream (flushed at once, so the parent sees output live) and keeps a bounded copy."""
+    """Writes to the real stream (flushed per line, so the parent sees output live) and keeps a bounded copy."""
 
     def __init__(self, target, limit):
         super().__init__()
@@ -136,7 +136,10 @@ class _Tee(io.TextIOBase):
         if self._target is not None:
             try:
                 self._target.write(text)
-                self._target.flush()
+                # Line-buffered: whole lines (and \r progress updates) reach the parent at once, without one
+                # flush per fragment of a print() call.
+                if "\n" in text or "\r" in text:
+                    self._target.flush()
             except (OSError, ValueError):
                 pass
         room = self._limit - self._size
@@ -452,6 +455,10 @@ class _Serializer:
             except TypeError:
                 pass
             return [self.convert(item, "%s[%d]" % (path, i), depth + 1) for i, item in enumerate(items)]
+        pandas = sys.modules.get("pandas")
+        # NaT is a datetime subclass whose isoformat() is "NaT"; missing values are null, as in pandas' own JSON.
+        if pandas is not None and (value is pandas.NaT or value is getattr(pandas, "NA", None)):
+            return None
         if _is_instance(value, "datetime", ("datetime", "date", "time")):
             return value.isoformat()
         if _is_instance(value, "datetime", ("timedelta",)):
@@ -748,13 +755,12 @@ def run_wrapped(
     old_stdout, old_stderr = sys.stdout, sys.stderr
     guard = None
     previous_limit = None
-    out = err = None
 
     try:
         os.chdir(folder)
-        for stale in (results_path,):
-            if os.path.exists(stale):
-                os.remove(stale)
+        # A results.json or figure left by an earlier attempt must not pass for this attempt's.
+        if os.path.exists(results_path):
+            os.remove(results_path)
         _clear_auto_figures(folder)
         before_figures = _snapshot_figures(folder)
         os.environ.setdefault("MPLBACKEND", "Agg")
@@ -828,6 +834,8 @@ def run_wrapped(
                 pass
         finally:
             metadata["execution_time_seconds"] = time.perf_counter() - started
+            out.flush()
+            err.flush()
             sys.stdout, sys.stderr = old_stdout, old_stderr
             if guard is not None:
                 metadata["guard_refusals"] = list(guard.refusals)
@@ -843,8 +851,9 @@ def run_wrapped(
                 attempt_folder,
                 results_path,
                 before_figures,
-                out if output_files else None,
-                err if output_files else None,
+                out,
+                err,
+                output_files,
             )
         return metadata
     finally:
@@ -861,8 +870,8 @@ def run_wrapped(
             pass
 
 
-def _finish(metadata, user_globals, folder, attempt_folder, results_path, before_figures, out, err):
-    """Writes results, figures, captured output (unless ``out``/``err`` are None) and the final metadata.
+def _finish(metadata, user_globals, folder, attempt_folder, results_path, before_figures, out, err, output_files):
+    """Writes results, figures, captured output (when ``output_files``) and the final metadata.
     Runs after success and failure alike."""
     metadata_path = os.path.join(attempt_folder, METADATA_FILE)
     if metadata["success"]:
@@ -889,12 +898,12 @@ def _finish(metadata, user_globals, folder, attempt_folder, results_path, before
         if p not in auto_set and before_figures.get(p) != mtime
     )
 
-    if out is not None:
-        metadata["stdout_truncated"] = out.truncated
-        _write_text(os.path.join(attempt_folder, "stdout.txt"), out.getvalue())
-    if err is not None:
-        metadata["stderr_truncated"] = err.truncated
-        _write_text(os.path.join(attempt_folder, "stderr.txt"), err.getvalue())
+    for name, stream in (("stdout", out), ("stderr", err)):
+        if stream is None:
+            continue
+        metadata["%s_truncated" % name] = stream.truncated
+        if output_files:
+            _write_text(os.path.join(attempt_folder, "%s.txt" % name), stream.getvalue())
 
     metadata["phase"] = "finished"
     metadata["end_time"] = _now_iso()

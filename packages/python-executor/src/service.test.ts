@@ -135,8 +135,13 @@ describe("PythonExecutorService workflow (scripted analyzer and runner)", () => 
       return outcome({ ok: true });
     });
     const { service, chatModel } = makeService({ runner, replies: [fenced("results = {'ok': True}")] });
-    const out = await service.ainvoke(REQUEST, thread("i1"));
-    if (isApprovalInterrupt(out)) throw new Error("unexpected approval");
+    const events: PythonExecutorEvent[] = [];
+    for await (const event of service.stream(REQUEST, thread("i1"))) events.push(event);
+    const last = events.at(-1);
+    if (last?.type !== "run-finish") throw new Error("expected run-finish");
+    const out = last.result;
+    const retry = events.find((event) => event.type === "retry-schedule");
+    expect(retry).toMatchObject({ action: "rerun", category: "infrastructure", attempt: 1, delayMs: 1 });
     expect(chatModel.prompts).toHaveLength(1);
     expect(runner.requests).toHaveLength(2);
     expect(runner.requests[1]!.code).toBe(runner.requests[0]!.code);
@@ -260,6 +265,9 @@ describe("PythonExecutorService workflow (scripted analyzer and runner)", () => 
     expect(WorkflowError.isInstance(nothing)).toBe(true);
     expect(() => new PythonExecutorService({ timeoutSeconds: -1 })).toThrow(ContainerConfigurationError);
     expect(() => new PythonExecutorService({ executionMethod: "jupyter" })).toThrow(/jupyter\.baseUrl/);
+    expect(
+      () => new PythonExecutorService({ checkpointer: { sqlitePath: "/nonexistent-dir/x/cp.sqlite" } }),
+    ).toThrow(ContainerConfigurationError);
   });
 
   it("requests approval, then runs exactly the approved code on resume and returns the same result type", async () => {
@@ -434,5 +442,196 @@ describe("PythonExecutorService workflow (scripted analyzer and runner)", () => 
       .catch((caught: unknown) => caught);
     expect(MaxAttemptsExceededError.isInstance(error)).toBe(true);
     expect(CodeGenerationError.isInstance((error as Error).cause)).toBe(true);
+  });
+  it("ends a code error of approvedCode with that error and its chain, without regenerating", async () => {
+    const runner = new ScriptedRunner(async () => {
+      throw new CodeRuntimeError("NameError: name 'y' is not defined", "Traceback\nNameError", 1);
+    });
+    const { service, chatModel } = makeService({ runner, replies: [fenced("results = {}")] });
+    const error = await service
+      .ainvoke({ ...REQUEST, approvedCode: "results = {'y': y}" }, thread("ac1"))
+      .catch((caught: unknown) => caught);
+    expect(CodeRuntimeError.isInstance(error)).toBe(true);
+    expect((error as CodeRuntimeError).tracebackInfo).toContain("NameError");
+    expect((error as CodeRuntimeError).technicalDetails.errorChain).toEqual([
+      "execution: NameError: name 'y' is not defined",
+    ]);
+    expect(chatModel.prompts).toHaveLength(0);
+    expect(runner.requests).toHaveLength(1);
+  });
+
+  it("runs large retry budgets to the end instead of hitting LangGraph's step limit", async () => {
+    const runner = new ScriptedRunner(async (_request, call) => {
+      throw new CodeRuntimeError(`ValueError: ${call}`, "", call);
+    });
+    const replies = Array.from({ length: 13 }, (_, index) => fenced(`results = {'n': ${index}}`));
+    const { service, chatModel } = makeService({ runner, replies });
+    const error = await service
+      .ainvoke({ ...REQUEST, retries: 12 }, thread("big1"))
+      .catch((caught: unknown) => caught);
+    expect(MaxAttemptsExceededError.isInstance(error)).toBe(true);
+    expect((error as MaxAttemptsExceededError).maxAttempts).toBe(13);
+    expect(chatModel.prompts).toHaveLength(13);
+  });
+
+  it("numbers attempts after those already in an adopted execution folder", async () => {
+    const runner = new ScriptedRunner(async () => outcome({ n: 1 }));
+    const { service } = makeService({ runner });
+    const first = await service.ainvoke({ ...REQUEST, approvedCode: "results = {'n': 1}" }, thread("ex1"));
+    if (isApprovalInterrupt(first)) throw new Error("unexpected approval");
+    const folder = first.executionResult.folderPath;
+    const second = await service.ainvoke(
+      { ...REQUEST, approvedCode: "results = {'n': 1}", existingExecutionFolder: folder },
+      thread("ex2"),
+    );
+    if (isApprovalInterrupt(second)) throw new Error("unexpected approval");
+    expect(second.executionResult.folderPath).toBe(folder);
+    expect(runner.requests.map((request) => request.attemptFolder.slice(folder.length))).toEqual([
+      "/attempts/01",
+      "/attempts/02",
+    ]);
+  });
+
+  it("applies per-call policy from the LangGraph configurable, with the reference's keys", async () => {
+    const writes = () =>
+      cleanReport({
+        hasControlSystemWrites: true,
+        findings: [
+          {
+            rule: "epics.caput",
+            category: "control_system_write",
+            severity: "medium",
+            line: 2,
+            column: 0,
+            message: "writes a PV",
+            symbol: "epics.caput",
+          },
+        ],
+      });
+    const runner = new ScriptedRunner(async () => outcome({}));
+    const { service } = makeService({
+      runner,
+      analyzer: new ScriptedAnalyzer(writes),
+      approval: { mode: "epics_writes" },
+    });
+    const code = "from epics import caput\ncaput('X', 1)\nresults = {}";
+    // The service default forbids writes: the code is blocked.
+    const blocked = await service
+      .ainvoke({ ...REQUEST, approvedCode: code }, thread("cfg1"))
+      .catch((caught: unknown) => caught);
+    expect(ApprovalRejectedError.isInstance(blocked)).toBe(true);
+    // This call's configurable allows them (reference key): approval in write-access mode.
+    const out = await service.ainvoke(
+      { ...REQUEST, approvedCode: code, sessionContext: { chat_id: "c-7" } },
+      {
+        configurable: {
+          thread_id: "cfg2",
+          agent_control_defaults: { epics_writes_enabled: true },
+          execution_modes: { read_only: { kernel_name: "ro" }, write_access: { kernel_name: "rw" } },
+        },
+      },
+    );
+    if (!isApprovalInterrupt(out)) throw new Error("expected approval");
+    expect(out.approval.executionMode).toBe("write_access");
+    expect(out.approval.sessionContext).toEqual({ chat_id: "c-7" });
+    const done = await service.ainvoke(new Command({ resume: { approved: true } }), {
+      configurable: {
+        thread_id: "cfg2",
+        agent_control_defaults: { epics_writes_enabled: true },
+        execution_modes: { read_only: { kernel_name: "ro" }, write_access: { kernel_name: "rw" } },
+      },
+    });
+    expect(isApprovalInterrupt(done)).toBe(false);
+    expect(runner.requests[0]!.mode).toMatchObject({
+      modeName: "write_access",
+      kernelName: "rw",
+      allowsWrites: true,
+    });
+    const bad = await service
+      .ainvoke(
+        { ...REQUEST, approvedCode: code },
+        { configurable: { thread_id: "cfg3", execution_modes: {} } },
+      )
+      .catch((caught: unknown) => caught);
+    expect(ContainerConfigurationError.isInstance(bad)).toBe(true);
+    expect((bad as ContainerConfigurationError).configKey).toBe("modes.read_only");
+  });
+  it("fails fast with WorkflowError on a bug in a part, and wraps checkpointer faults", async () => {
+    const runner = new ScriptedRunner(async () => {
+      throw new TypeError("cannot read properties of undefined");
+    });
+    const { service, chatModel } = makeService({
+      runner,
+      replies: [fenced("results = {}"), fenced("results = {}")],
+    });
+    const error = await service.ainvoke(REQUEST, thread("bug1")).catch((caught: unknown) => caught);
+    expect(WorkflowError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain("cannot read properties of undefined");
+    expect(chatModel.prompts).toHaveLength(1);
+
+    class BrokenSaver extends MemorySaver {
+      override put(..._args: Parameters<MemorySaver["put"]>): ReturnType<MemorySaver["put"]> {
+        return Promise.reject(new Error("disk full"));
+      }
+    }
+    const broken = new PythonExecutorService({
+      executionRoot: root,
+      analyzer: new ScriptedAnalyzer(),
+      runner: new ScriptedRunner(async () => outcome({})),
+      approval: { mode: "disabled" },
+      checkpointer: new BrokenSaver(),
+    });
+    services.push(broken);
+    const wrapped = await broken
+      .ainvoke({ ...REQUEST, approvedCode: "results = {}" }, thread("bug2"))
+      .catch((caught: unknown) => caught);
+    expect(WorkflowError.isInstance(wrapped)).toBe(true);
+    expect((wrapped as Error).message).toContain("disk full");
+  });
+  it("streams a resumed run to its result, and honours a mode that requires approval", async () => {
+    const runner = new ScriptedRunner(async () => outcome({ resumed: 1 }));
+    const service = new PythonExecutorService({
+      executionRoot: root,
+      analyzer: new ScriptedAnalyzer(),
+      runner,
+      approval: { mode: "disabled" },
+      modes: { read_only: { kernelName: "python3", requiresApproval: true } },
+    });
+    services.push(service);
+    const paused = await service.ainvoke(
+      { ...REQUEST, approvedCode: "results = {'resumed': 1}" },
+      thread("sr1"),
+    );
+    if (!isApprovalInterrupt(paused)) throw new Error("expected approval");
+    expect(paused.approval.reasons.join(" ")).toContain("requires approval");
+    const events: PythonExecutorEvent[] = [];
+    for await (const event of service.stream(new Command({ resume: { approved: true } }), thread("sr1"))) {
+      events.push(event);
+    }
+    const stages = events.flatMap((event) => (event.type === "stage-start" ? [event.stage] : []));
+    expect(stages).toEqual(["approval", "execution", "finalize"]);
+    const last = events.at(-1);
+    expect(last?.type === "run-finish" && last.result.executionResult.results).toEqual({ resumed: 1 });
+  });
+
+  it("leaves an analyzer and runner it was given open on close(), and refuses runs after close()", async () => {
+    const analyzer = new ScriptedAnalyzer();
+    const runner = new ScriptedRunner(async () => outcome({}));
+    const service = new PythonExecutorService({
+      executionRoot: root,
+      analyzer,
+      runner,
+      approval: { mode: "disabled" },
+    });
+    await service.ainvoke({ ...REQUEST, approvedCode: "results = {}" }, thread("cl1"));
+    await service.close();
+    await service.close();
+    expect(analyzer.closed).toBe(false);
+    expect(runner.closed).toBe(false);
+    const after = await service
+      .ainvoke({ ...REQUEST, approvedCode: "results = {}" }, thread("cl2"))
+      .catch((caught: unknown) => caught);
+    expect(WorkflowError.isInstance(after)).toBe(true);
+    expect((after as Error).message).toContain("closed");
   });
 });

@@ -1,5 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { ContainerConfigurationError, InvalidParameterError, Redactor, WorkflowError } from "@execkit/errors";
+import {
+  ContainerConfigurationError,
+  ExecKitError,
+  InvalidParameterError,
+  Redactor,
+  WorkflowError,
+} from "@execkit/errors";
 import { type BaseCheckpointSaver, Command, isCommand, MemorySaver } from "@langchain/langgraph";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import type { CodeAnalyzer } from "./analysis/types";
@@ -42,7 +48,10 @@ export interface PythonExecutorRunConfig {
    * snake_case keys).
    */
   configurable?: { thread_id?: string } & Record<string, unknown>;
-  /** Cancels the run: generation, analysis and the running code are stopped. */
+  /**
+   * Cancels the run: generation, analysis and the running code are stopped, and the call rejects with the
+   * signal's reason (as `fetch` does). The thread is left at its last checkpoint.
+   */
   signal?: AbortSignal;
 }
 
@@ -50,7 +59,8 @@ export interface PythonExecutorRunConfig {
 export type PythonExecutorInput = PythonExecutionRequestInput | Command;
 
 const APPROVAL_KEYS = new Set(["executionControl", "agent_control_defaults"]);
-const MODE_KEYS = ["modes", "framework", "execution_modes"];
+/** Enough steps for the largest retry budgets (21 code attempts, 11 runs each); the budgets end runs first. */
+const RECURSION_LIMIT = 1_000;
 
 /**
  * Generates, analyzes, approves and runs Python for an agent, as a LangGraph workflow:
@@ -82,8 +92,8 @@ const MODE_KEYS = ["modes", "framework", "execution_modes"];
  * ```
  */
 export class PythonExecutorService {
-  /** The validated options. */
-  readonly config: PythonExecutorServiceConfig;
+  // Private: the options hold the Jupyter token and the chat model, which must not end up in a log.
+  readonly #config: PythonExecutorServiceConfig;
   readonly #redactor: Redactor;
   readonly #checkpointer: BaseCheckpointSaver;
   readonly #ownsCheckpointer: boolean;
@@ -95,9 +105,9 @@ export class PythonExecutorService {
 
   /** @throws ContainerConfigurationError naming the first invalid option. */
   constructor(config: PythonExecutorServiceConfigInput = {}) {
-    this.config = parseServiceConfig(config);
-    this.#redactor = new Redactor(this.config.jupyter?.token ? [this.config.jupyter.token] : []);
-    const checkpointer = this.config.checkpointer;
+    this.#config = parseServiceConfig(config);
+    this.#redactor = new Redactor(this.#config.jupyter?.token ? [this.#config.jupyter.token] : []);
+    const checkpointer = this.#config.checkpointer;
     if (checkpointer && "sqlitePath" in checkpointer) {
       try {
         this.#checkpointer = SqliteSaver.fromConnString(checkpointer.sqlitePath);
@@ -113,8 +123,8 @@ export class PythonExecutorService {
       this.#ownsCheckpointer = false;
     }
     this.#generator =
-      this.config.codeGenerator ??
-      (this.config.chatModel ? new ChatModelCodeGenerator(this.config.chatModel) : undefined);
+      this.#config.codeGenerator ??
+      (this.#config.chatModel ? new ChatModelCodeGenerator(this.#config.chatModel) : undefined);
   }
 
   /**
@@ -142,9 +152,12 @@ export class PythonExecutorService {
     config: PythonExecutorRunConfig = {},
   ): Promise<PythonServiceResult | ApprovalInterrupt> {
     const { graph, graphInput, runConfig } = await this.#start(input, config);
-    const output = (await graph.invoke(graphInput as never, runConfig)) as PythonExecutionStateValue & {
-      __interrupt__?: Array<{ value?: unknown }>;
-    };
+    let output: PythonExecutionStateValue & { __interrupt__?: Array<{ value?: unknown }> };
+    try {
+      output = (await graph.invoke(graphInput as never, runConfig)) as typeof output;
+    } catch (error) {
+      throw this.#unexpected(error, config.signal);
+    }
     const approval = output.__interrupt__?.[0]?.value as ApprovalRequest | undefined;
     if (approval) return createApprovalInterrupt(approval);
     return this.#finish(output);
@@ -161,24 +174,28 @@ export class PythonExecutorService {
   ): AsyncGenerator<PythonExecutorEvent> {
     const { graph, graphInput, runConfig } = await this.#start(input, config);
     let last: PythonExecutionStateValue | undefined;
-    const stream = await graph.stream(graphInput as never, {
-      ...runConfig,
-      streamMode: ["custom", "updates", "values"] as const,
-    });
-    for await (const chunk of stream as AsyncIterable<[string, unknown]>) {
-      const [mode, payload] = chunk;
-      if (mode === "custom") {
-        yield payload as PythonExecutorEvent;
-      } else if (mode === "values") {
-        last = payload as PythonExecutionStateValue;
-      } else if (mode === "updates") {
-        const interrupts = (payload as { __interrupt__?: Array<{ value?: unknown }> }).__interrupt__;
-        const approval = interrupts?.[0]?.value as ApprovalRequest | undefined;
-        if (approval) {
-          yield { type: "approval-request", approval };
-          return;
+    try {
+      const stream = await graph.stream(graphInput as never, {
+        ...runConfig,
+        streamMode: ["custom", "updates", "values"] as const,
+      });
+      for await (const chunk of stream as AsyncIterable<[string, unknown]>) {
+        const [mode, payload] = chunk;
+        if (mode === "custom") {
+          yield payload as PythonExecutorEvent;
+        } else if (mode === "values") {
+          last = payload as PythonExecutionStateValue;
+        } else if (mode === "updates") {
+          const interrupts = (payload as { __interrupt__?: Array<{ value?: unknown }> }).__interrupt__;
+          const approval = interrupts?.[0]?.value as ApprovalRequest | undefined;
+          if (approval) {
+            yield { type: "approval-request", approval };
+            return;
+          }
         }
       }
+    } catch (error) {
+      throw this.#unexpected(error, config.signal);
     }
     if (!last) throw new WorkflowError("The workflow produced no state.", "finalize");
     yield { type: "run-finish", result: this.#finish(last) };
@@ -209,7 +226,16 @@ export class PythonExecutorService {
     }
     // Settings are resolved once up front so a bad per-call override fails before anything runs.
     this.#settings(configurable);
-    const runConfig = { configurable, signal: config.signal };
+    // Every retry is a few graph steps; the retry budgets (not LangGraph's default of 25 steps) bound a run.
+    // Checkpoints are written when the run stops (an approval pause or the end), not after every step: a run
+    // that dies mid-way cannot be resumed anyway (its process or kernel is gone), and a write per step costs
+    // milliseconds with an in-memory saver and a database write with SQLite.
+    const runConfig = {
+      configurable,
+      signal: config.signal,
+      recursionLimit: RECURSION_LIMIT,
+      durability: "exit" as const,
+    };
     const snapshot = await graph.getState({ configurable: { thread_id: configurable.thread_id } });
     const pending = snapshot.tasks.some((task) => (task.interrupts ?? []).length > 0);
     if (isCommand(input)) {
@@ -255,6 +281,19 @@ export class PythonExecutorService {
     return { graph, graphInput: { request: parsed.data }, runConfig };
   }
 
+  /**
+   * Nodes record every failure in the state, so what escapes the graph is an abort (passed on as is), one of our
+   * typed errors, or a fault of LangGraph or a checkpointer, which becomes a `WorkflowError` with the cause.
+   */
+  #unexpected(error: unknown, signal: AbortSignal | undefined): unknown {
+    if (signal?.aborted || ExecKitError.isInstance(error)) return error;
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return new WorkflowError(`The Python execution workflow failed: ${message}`, "workflow", {
+      cause: error,
+      redactor: this.#redactor,
+    });
+  }
+
   #finish(state: PythonExecutionStateValue): PythonServiceResult {
     if (state.isSuccessful && state.executionResult && state.generatedCode !== null) {
       return {
@@ -280,9 +319,13 @@ export class PythonExecutorService {
   }
 
   #settings(configurable: Configurable): WorkflowSettings {
-    const config = this.config;
+    const config = this.#config;
     const hasControl = Object.keys(configurable).some((key) => APPROVAL_KEYS.has(key));
-    const hasModes = MODE_KEYS.some((key) => configurable[key] !== undefined);
+    const framework = configurable.framework as { execution?: { modes?: unknown } } | undefined;
+    const hasModes =
+      configurable.modes !== undefined ||
+      configurable.execution_modes !== undefined ||
+      framework?.execution?.modes !== undefined;
     const mode = (name: "read_only" | "write_access") =>
       hasModes
         ? getExecutionModeConfigFromConfigurable(configurable, name)
@@ -316,17 +359,17 @@ export class PythonExecutorService {
     const service = this;
     return {
       get analyzer() {
-        if (service.config.analyzer) return service.config.analyzer;
-        service.#analyzer ??= createDefaultAnalyzer(service.config);
+        if (service.#config.analyzer) return service.#config.analyzer;
+        service.#analyzer ??= createDefaultAnalyzer(service.#config);
         return service.#analyzer;
       },
       get runner() {
-        if (service.config.runner) return service.config.runner;
-        service.#runner ??= createDefaultRunner(service.config, service.#redactor);
+        if (service.#config.runner) return service.#config.runner;
+        service.#runner ??= createDefaultRunner(service.#config, service.#redactor);
         return service.#runner;
       },
       generator: this.#generator,
-      workspace: createFileWorkspace(this.config),
+      workspace: createFileWorkspace(this.#config),
       settings: (configurable) => this.#settings(configurable),
     };
   }

@@ -36,7 +36,12 @@ export interface AuthVerdict {
  * completely: the scheme's own credential (bearer, basic, apiKey in header/query/cookie, OAuth2 bearer with a
  * configured or issued token) and every `additional_headers` entry rendered over the same secrets.
  */
-export function checkAuth(model: ConnectorModel, state: AuthState, request: AuthRequestView, now = Date.now()): AuthVerdict {
+export function checkAuth(
+  model: ConnectorModel,
+  state: AuthState,
+  request: AuthRequestView,
+  now = Date.now(),
+): AuthVerdict {
   const problems: string[] = [];
   for (const scheme of model.securitySchemes) {
     const credentials = state.credentials.get(scheme.name);
@@ -57,7 +62,8 @@ function checkScheme(
   now: number,
 ): string[] {
   const secrets = applyAuthMapping(scheme, credentials);
-  const candidates = scheme.authType === "oauth2" ? acceptableAccessTokens(scheme, secrets, state, now) : [undefined];
+  const candidates =
+    scheme.authType === "oauth2" ? acceptableAccessTokens(scheme, secrets, state, now) : [undefined];
   if (candidates.length === 0) return ["no valid access token (none configured, none issued or all expired)"];
   let best: string[] | undefined;
   for (const accessToken of candidates) {
@@ -106,7 +112,8 @@ function checkExpectedParts(
       const name = scheme.parameterName ?? "Authorization";
       const value = context.api_key ?? "";
       if (scheme.in === "query") {
-        if (request.query.get(name) !== value) problems.push(`query parameter "${name}" does not carry the API key`);
+        if (request.query.get(name) !== value)
+          problems.push(`query parameter "${name}" does not carry the API key`);
       } else if (scheme.in === "cookie") {
         if (!cookieValues(request.headers.cookie).some(([key, v]) => key === name && v === value)) {
           problems.push(`cookie "${name}" does not carry the API key`);
@@ -119,7 +126,10 @@ function checkExpectedParts(
   }
   // additional_headers are applied after the scheme's own header and may replace it (zoho's Authorization).
   for (const [header, template] of Object.entries(scheme.authConfig?.additionalHeaders ?? {})) {
-    expectedHeaders[header.toLowerCase()] = template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_w, name: string) => context[name] ?? "");
+    expectedHeaders[header.toLowerCase()] = template.replace(
+      /\{\{\s*(\w+)\s*\}\}/g,
+      (_w, name: string) => context[name] ?? "",
+    );
   }
   for (const [header, expected] of Object.entries(expectedHeaders)) {
     const actual = request.headers[header];
@@ -133,6 +143,8 @@ function cookieValues(header: string | undefined): [string, string][] {
   if (!header) return [];
   return header.split(";").map((pair) => {
     const at = pair.indexOf("=");
-    return at < 0 ? [pair.trim(), ""] : [pair.slice(0, at).trim(), decodeURIComponent(pair.slice(at + 1).trim())];
+    return at < 0
+      ? [pair.trim(), ""]
+      : [pair.slice(0, at).trim(), decodeURIComponent(pair.slice(at + 1).trim())];
   });
 }

@@ -52,7 +52,9 @@ export interface ConformanceOutcome {
  * expect(outcome.problems).toEqual([]);
  * ```
  */
-export async function checkOperationConformance(options: ConformanceCheckOptions): Promise<ConformanceOutcome> {
+export async function checkOperationConformance(
+  options: ConformanceCheckOptions,
+): Promise<ConformanceOutcome> {
   const { executor, mock, model, operation } = options;
   const params = options.params ?? generateParams(operation, model);
   const problems: string[] = [];
@@ -78,12 +80,15 @@ export async function checkOperationConformance(options: ConformanceCheckOptions
   const api = mock.requests.filter((r) => r.kind === "api");
   problems.push(...serverProblems(mock.requests));
   const first = api[0];
-  if (first === undefined) return { ...label, problems: [...problems, "no API request reached the mock"], result };
+  if (first === undefined)
+    return { ...label, problems: [...problems, "no API request reached the mock"], result };
   if (first.entity !== operation.entity || first.action !== operation.action) {
     problems.push(`the request was routed to ${first.entity}.${first.action}, not to this operation`);
   }
-  if (first.method !== operation.method) problems.push(`method ${first.method}, expected ${operation.method}`);
-  if (first.authScheme !== options.scheme) problems.push(`auth matched ${first.authScheme ?? "no scheme"}, expected ${options.scheme}`);
+  if (first.method !== operation.method)
+    problems.push(`method ${first.method}, expected ${operation.method}`);
+  if (first.authScheme !== options.scheme)
+    problems.push(`auth matched ${first.authScheme ?? "no scheme"}, expected ${options.scheme}`);
   problems.push(...checkPath(first, operation, params, options.baseUrl?.()));
   problems.push(...checkQuery(first, operation, params, model));
   problems.push(...checkHeaders(first, operation, params, authHeaderNames(model, options.scheme)));
@@ -92,7 +97,8 @@ export async function checkOperationConformance(options: ConformanceCheckOptions
   if (operation.action === "download") {
     const expected = mock.downloadBytes(operation.entity, operation.action);
     if (downloaded === undefined) problems.push("a download returned no byte stream");
-    else if (!downloaded.equals(expected)) problems.push(`downloaded ${downloaded.length} bytes that differ from the ${expected.length} served`);
+    else if (!downloaded.equals(expected))
+      problems.push(`downloaded ${downloaded.length} bytes that differ from the ${expected.length} served`);
     if (operation.fileUrl !== undefined) {
       const file = mock.requests.find((r) => r.kind === "file");
       if (file === undefined) problems.push("the two-step download never fetched the file URL");
@@ -101,7 +107,8 @@ export async function checkOperationConformance(options: ConformanceCheckOptions
   }
 
   const served = [...api].reverse().find((r) => r.operation === operation && r.response !== undefined);
-  if (served?.response === undefined) return { ...label, problems: [...problems, "no response was served"], result };
+  if (served?.response === undefined)
+    return { ...label, problems: [...problems, "no response was served"], result };
   const expected = extractExpected(operation, served.response.json, served.response.headers);
   const expectedData = expected.templated
     ? options.templatedData === undefined
@@ -124,7 +131,12 @@ function serverProblems(requests: readonly RecordedRequest[]): string[] {
   return requests.flatMap((r) => r.problems.map((p) => `mock refused ${r.kind} ${r.method} ${r.path}: ${p}`));
 }
 
-function checkPath(request: RecordedRequest, operation: OperationModel, params: Record<string, unknown>, baseUrl?: string): string[] {
+function checkPath(
+  request: RecordedRequest,
+  operation: OperationModel,
+  params: Record<string, unknown>,
+  baseUrl?: string,
+): string[] {
   const template = operation.requestPath.split("?")[0]!;
   const path = template.replace(/\{(\w+)\}/g, (whole, name: string) =>
     params[name] === undefined ? whole : encodeURIComponent(String(params[name])),
@@ -137,14 +149,22 @@ function checkPath(request: RecordedRequest, operation: OperationModel, params: 
   return actual.endsWith(safeDecode(path)) ? [] : [`path ${request.path} does not end with ${path}`];
 }
 
-function checkQuery(request: RecordedRequest, operation: OperationModel, params: Record<string, unknown>, model: ConnectorModel): string[] {
+function checkQuery(
+  request: RecordedRequest,
+  operation: OperationModel,
+  params: Record<string, unknown>,
+  model: ConnectorModel,
+): string[] {
   const problems: string[] = [];
   const declared = operation.parameters.filter((p) => p.in === "query");
   const authKeys = new Set(model.securitySchemes.filter((s) => s.in === "query").map((s) => s.parameterName));
   const injected = new Set(declared.filter((p) => p.configInject !== undefined).map((p) => p.name));
-  const actual = [...request.query.entries()].filter(([key]) => !authKeys.has(key) && !injected.has(key.split("[")[0]!));
+  const actual = [...request.query.entries()].filter(
+    ([key]) => !authKeys.has(key) && !injected.has(key.split("[")[0]!),
+  );
   if (operation.requestBody?.graphql !== undefined) {
-    if (actual.length > 0) problems.push(`GraphQL operation sent query params ${actual.map(([k]) => k).join(", ")}`);
+    if (actual.length > 0)
+      problems.push(`GraphQL operation sent query params ${actual.map(([k]) => k).join(", ")}`);
     return problems;
   }
   const expected: [string, string][] = [];
@@ -152,7 +172,8 @@ function checkQuery(request: RecordedRequest, operation: OperationModel, params:
     const value = params[param.name];
     if (value === undefined || value === null || injected.has(param.name)) continue;
     if (param.style === "deepObject" && isPlainObject(value)) {
-      for (const [key, item] of Object.entries(value)) if (item !== null && item !== undefined) expected.push([`${param.name}[${key}]`, wire(item)]);
+      for (const [key, item] of Object.entries(value))
+        if (item !== null && item !== undefined) expected.push([`${param.name}[${key}]`, wire(item)]);
     } else if (Array.isArray(value)) {
       for (const item of value) expected.push([param.name, wire(item)]);
     } else {
@@ -162,7 +183,8 @@ function checkQuery(request: RecordedRequest, operation: OperationModel, params:
   const key = (pairs: [string, string][]) => pairs.map(([k, v]) => `${k}=${v}`).sort();
   const actualKeys = key(actual);
   const expectedKeys = key(expected);
-  if (!isDeepStrictEqual(actualKeys, expectedKeys)) problems.push(`query [${actualKeys.join("&")}] is not [${expectedKeys.join("&")}]`);
+  if (!isDeepStrictEqual(actualKeys, expectedKeys))
+    problems.push(`query [${actualKeys.join("&")}] is not [${expectedKeys.join("&")}]`);
   return problems;
 }
 
@@ -170,8 +192,10 @@ function checkQuery(request: RecordedRequest, operation: OperationModel, params:
 function authHeaderNames(model: ConnectorModel, schemeName: string): Set<string> {
   const scheme = model.securitySchemes.find((s) => s.name === schemeName);
   const names = new Set<string>(["authorization"]);
-  if (scheme?.authType === "api_key" && (scheme.in ?? "header") === "header") names.add((scheme.parameterName ?? "authorization").toLowerCase());
-  for (const header of Object.keys(scheme?.authConfig?.additionalHeaders ?? {})) names.add(header.toLowerCase());
+  if (scheme?.authType === "api_key" && (scheme.in ?? "header") === "header")
+    names.add((scheme.parameterName ?? "authorization").toLowerCase());
+  for (const header of Object.keys(scheme?.authConfig?.additionalHeaders ?? {}))
+    names.add(header.toLowerCase());
   return names;
 }
 
@@ -188,12 +212,19 @@ function checkHeaders(
     const value = params[param.name] ?? param.default;
     if (value === undefined || value === null) continue;
     const actual = request.headers[param.name.toLowerCase()];
-    if (actual !== wire(value)) problems.push(`header ${param.name} is ${JSON.stringify(actual)}, expected ${JSON.stringify(wire(value))}`);
+    if (actual !== wire(value))
+      problems.push(
+        `header ${param.name} is ${JSON.stringify(actual)}, expected ${JSON.stringify(wire(value))}`,
+      );
   }
   return problems;
 }
 
-function checkBody(request: RecordedRequest, operation: OperationModel, params: Record<string, unknown>): string[] {
+function checkBody(
+  request: RecordedRequest,
+  operation: OperationModel,
+  params: Record<string, unknown>,
+): string[] {
   const body = operation.requestBody;
   if (body === undefined) return [];
   const parsed = request.parsedBody;
@@ -206,7 +237,8 @@ function checkBody(request: RecordedRequest, operation: OperationModel, params: 
       if (!whole) continue;
       const value = params[whole[1]!];
       if (value === undefined || value === null) continue;
-      if (!isDeepStrictEqual(variables[name], value)) problems.push(`GraphQL variable ${name} is ${preview(variables[name])}, expected ${preview(value)}`);
+      if (!isDeepStrictEqual(variables[name], value))
+        problems.push(`GraphQL variable ${name} is ${preview(variables[name])}, expected ${preview(value)}`);
     }
     return problems;
   }
@@ -219,14 +251,19 @@ function checkBody(request: RecordedRequest, operation: OperationModel, params: 
   const sentFields = body.fields.filter((field) => params[field] !== undefined && params[field] !== null);
   const defaults = Object.keys(body.defaults).filter((field) => params[field] === undefined);
   if (sentFields.length === 0 && defaults.length === 0) return [];
-  if (parsed.kind !== "json" && parsed.kind !== "form") return [`body is ${parsed.kind}, expected ${body.contentType}`];
+  if (parsed.kind !== "json" && parsed.kind !== "form")
+    return [`body is ${parsed.kind}, expected ${body.contentType}`];
   const value = isPlainObject(parsed.value) ? parsed.value : {};
   const form = parsed.kind === "form";
   for (const field of sentFields) {
-    if (!sameValue(value[field], params[field], form)) problems.push(`body.${field} is ${preview(value[field])}, expected ${preview(params[field])}`);
+    if (!sameValue(value[field], params[field], form))
+      problems.push(`body.${field} is ${preview(value[field])}, expected ${preview(params[field])}`);
   }
   for (const field of defaults) {
-    if (!sameValue(value[field], body.defaults[field], form)) problems.push(`body.${field} is ${preview(value[field])}, expected the default ${preview(body.defaults[field])}`);
+    if (!sameValue(value[field], body.defaults[field], form))
+      problems.push(
+        `body.${field} is ${preview(value[field])}, expected the default ${preview(body.defaults[field])}`,
+      );
   }
   return problems;
 }
@@ -239,13 +276,20 @@ function sameValue(actual: unknown, expected: unknown, form: boolean): boolean {
     return list.length === expected.length && expected.every((item, i) => sameValue(list[i], item, true));
   }
   if (isPlainObject(expected)) {
-    return isPlainObject(actual) && Object.entries(expected).every(([k, v]) => v === null || sameValue(actual[k], v, true));
+    return (
+      isPlainObject(actual) &&
+      Object.entries(expected).every(([k, v]) => v === null || sameValue(actual[k], v, true))
+    );
   }
   return actual === wire(expected);
 }
 
 function wire(value: unknown): string {
-  return typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
+  return typeof value === "string"
+    ? value
+    : typeof value === "object"
+      ? JSON.stringify(value)
+      : String(value);
 }
 
 function normalize(value: unknown): unknown {

@@ -1,6 +1,12 @@
-import type { Action, ConnectorModel, ExecutionResult, ExecutorProtocol, OperationModel } from "@execkit/core";
-import { AuthenticationError, HTTPStatusError, RateLimitError, RequestAbortedError } from "@execkit/errors";
 import assert from "node:assert/strict";
+import type {
+  Action,
+  ConnectorModel,
+  ExecutionResult,
+  ExecutorProtocol,
+  OperationModel,
+} from "@execkit/core";
+import { AuthenticationError, HTTPStatusError, RateLimitError, RequestAbortedError } from "@execkit/errors";
 // @vitest/runner rather than vitest: vitest throws when imported outside a test run, and this package's servers
 // are also used by benchmarks and demos. Assertions use node:assert, which vitest reports like its own.
 import { afterAll, afterEach, beforeAll, describe, it } from "@vitest/runner";
@@ -26,7 +32,11 @@ export interface ExecutorContractOptions {
   /** Builds the executor and its mock once for the suite. */
   readonly setup: () => Promise<ExecutorContractFixture>;
   /** The operation used for successful calls; default: the check operation, else the first list or get. */
-  readonly operation?: { readonly entity: string; readonly action: string; readonly params?: Record<string, unknown> };
+  readonly operation?: {
+    readonly entity: string;
+    readonly action: string;
+    readonly params?: Record<string, unknown>;
+  };
   /** Per-test timeout. Default 30 s (the upstream-error tests wait out the executor's retries). */
   readonly timeoutMs?: number;
 }
@@ -133,7 +143,11 @@ export function executorContract(options: ExecutorContractOptions): void {
     it(
       "returns success:false for an action string that is not an action at all",
       async () => {
-        const result = await use().executor.execute({ entity: target.entity, action: "bogus_action", params: {} });
+        const result = await use().executor.execute({
+          entity: target.entity,
+          action: "bogus_action",
+          params: {},
+        });
         assert.equal(result.success, false);
         assertMentions(result.error, "bogus_action");
       },
@@ -151,7 +165,11 @@ export function executorContract(options: ExecutorContractOptions): void {
         const result = await executor.execute({ entity: op.entity, action: op.action, params: given });
         assert.equal(result.success, false);
         assertMentions(result.error, param);
-        assert.equal(mock.requests.slice(before).filter((r) => r.kind === "api").length, 0, "no request may be sent");
+        assert.equal(
+          mock.requests.slice(before).filter((r) => r.kind === "api").length,
+          0,
+          "no request may be sent",
+        );
       },
       timeout,
     );
@@ -180,7 +198,10 @@ export function executorContract(options: ExecutorContractOptions): void {
         assert.equal(result.data.status, "healthy");
         assert.equal(typeof result.data.checked_entity, "string");
         assert.equal(typeof result.data.checked_action, "string");
-        assert.ok(model.entities.some((e) => e.name === result.data.checked_entity), "checked_entity is an entity of the model");
+        assert.ok(
+          model.entities.some((e) => e.name === result.data.checked_entity),
+          "checked_entity is an entity of the model",
+        );
       },
       timeout,
     );
@@ -226,7 +247,11 @@ export function executorContract(options: ExecutorContractOptions): void {
     for (const [status, label, check] of [
       [401, "AuthenticationError", (e: unknown) => AuthenticationError.isInstance(e)],
       [429, "RateLimitError", (e: unknown) => RateLimitError.isInstance(e)],
-      [500, "HTTPStatusError", (e: unknown) => HTTPStatusError.isInstance(e) && (e as HTTPStatusError).status === 500],
+      [
+        500,
+        "HTTPStatusError",
+        (e: unknown) => HTTPStatusError.isInstance(e) && (e as HTTPStatusError).status === 500,
+      ],
     ] as const) {
       it(
         `surfaces an upstream ${status} as ${label}`,
@@ -254,7 +279,9 @@ export function executorContract(options: ExecutorContractOptions): void {
 
 /** The check operation when it is a list or get, else the first list, else the first get. */
 function defaultOperation(model: ConnectorModel): { entity: string; action: Action } {
-  const preferred = model.operations.find((op) => op.preferredForCheck && (op.action === "list" || op.action === "get"));
+  const preferred = model.operations.find(
+    (op) => op.preferredForCheck && (op.action === "list" || op.action === "get"),
+  );
   const chosen =
     preferred ??
     model.operations.find((op) => op.action === "list") ??
@@ -265,7 +292,9 @@ function defaultOperation(model: ConnectorModel): { entity: string; action: Acti
 }
 
 /** An operation with a required path param that neither scoping nor config fills in. */
-function operationWithRequiredParam(model: ConnectorModel): { operation: OperationModel; param: string } | undefined {
+function operationWithRequiredParam(
+  model: ConnectorModel,
+): { operation: OperationModel; param: string } | undefined {
   const scoped = new Set(model.scoping.map((rule) => rule.param));
   for (const operation of model.operations) {
     if (operation.action === "download") continue;
@@ -287,12 +316,21 @@ function entityWithoutAction(model: ConnectorModel): { entity: string; action: s
 /** Results without streams, so two runs compare by value. */
 function comparable(result: ExecutionResult): unknown {
   const data = result.data;
-  if (data !== null && typeof data === "object" && Symbol.asyncIterator in data) return { ...result, data: "<stream>" };
-  return { success: result.success, data, error: result.error ?? null, meta: isPlainObject(result.meta) ? result.meta : null };
+  if (data !== null && typeof data === "object" && Symbol.asyncIterator in data)
+    return { ...result, data: "<stream>" };
+  return {
+    success: result.success,
+    data,
+    error: result.error ?? null,
+    meta: isPlainObject(result.meta) ? result.meta : null,
+  };
 }
 
 function assertMentions(message: string | null | undefined, word: string): void {
-  assert.ok(typeof message === "string" && message.includes(word), `error ${JSON.stringify(message)} should mention "${word}"`);
+  assert.ok(
+    typeof message === "string" && message.includes(word),
+    `error ${JSON.stringify(message)} should mention "${word}"`,
+  );
 }
 
 function describeError(error: unknown): string {

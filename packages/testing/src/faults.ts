@@ -64,7 +64,8 @@ export class FaultQueue {
 
   /** Adds a fault and returns its handle. */
   add(spec: FaultSpec): FaultHandle {
-    if (spec.times !== undefined && !(spec.times > 0)) throw new RangeError("fault times must be a positive number");
+    if (spec.times !== undefined && !(spec.times > 0))
+      throw new RangeError("fault times must be a positive number");
     const entry = { spec, hits: 0, remaining: spec.times ?? 1 };
     this.#faults.push(entry);
     const faults = this.#faults;
@@ -108,7 +109,8 @@ function matches(match: FaultSpec["match"], target: FaultTarget): boolean {
   if (match.action !== undefined && match.action !== target.action) return false;
   if (match.method !== undefined && match.method.toUpperCase() !== target.method) return false;
   if (match.path !== undefined) {
-    if (typeof match.path === "string" ? match.path !== target.path : !match.path.test(target.path)) return false;
+    if (typeof match.path === "string" ? match.path !== target.path : !match.path.test(target.path))
+      return false;
   }
   return true;
 }

@@ -76,7 +76,10 @@ export function applyAuthMapping(
 }
 
 /** True when the scheme is OAuth2 and the credentials carry no access token, so the executor must refresh first. */
-export function needsInitialRefresh(scheme: SecuritySchemeModel, credentials: Readonly<Record<string, string>>): boolean {
+export function needsInitialRefresh(
+  scheme: SecuritySchemeModel,
+  credentials: Readonly<Record<string, string>>,
+): boolean {
   if (scheme.authType !== "oauth2") return false;
   return applyAuthMapping(scheme, credentials).access_token === undefined;
 }

@@ -47,7 +47,8 @@ export function generateParams(
       (options.includeOptionalQuery === true && param.in === "query");
     if (!wanted) continue;
     const fallback = usableDefault(param.default ?? param.schema.default);
-    params[param.name] = fallback !== undefined && param.required ? fallback : valueFor(param.schema, param.name, document);
+    params[param.name] =
+      fallback !== undefined && param.required ? fallback : valueFor(param.schema, param.name, document);
   }
 
   // Placeholders that no parameter declares still need a value, or the path cannot be built.
@@ -127,7 +128,8 @@ export function valueFor(
       const required = Array.isArray(schema.required) ? (schema.required as string[]) : [];
       const names = required.length > 0 ? required : Object.keys(properties).slice(0, 2);
       const out: Record<string, unknown> = {};
-      for (const property of names) out[property] = valueFor(properties[property], property, document, depth + 1);
+      for (const property of names)
+        out[property] = valueFor(properties[property], property, document, depth + 1);
       return out;
     }
     default:
@@ -170,7 +172,8 @@ function stringFor(schema: JsonSchema, name: string): string {
 
 function fitLength(value: string, schema: JsonSchema): string {
   let out = value;
-  if (typeof schema.maxLength === "number" && out.length > schema.maxLength) out = out.slice(0, schema.maxLength);
+  if (typeof schema.maxLength === "number" && out.length > schema.maxLength)
+    out = out.slice(0, schema.maxLength);
   if (typeof schema.minLength === "number") while (out.length < schema.minLength) out += "x";
   return out;
 }

@@ -33,7 +33,12 @@ export {
   needsInitialRefresh,
   primaryScheme,
 } from "./generate-credentials";
-export { GENERATED_SUFFIX, type GenerateParamsOptions, generateParams, graphqlVariableParams } from "./generate-params";
+export {
+  GENERATED_SUFFIX,
+  type GenerateParamsOptions,
+  generateParams,
+  graphqlVariableParams,
+} from "./generate-params";
 export { queryJsonPath, readDotPath } from "./json-path";
 export {
   FILE_PATH_PREFIX,

@@ -1,5 +1,5 @@
 import { type ConnectorModel, loadConnectorModel } from "@execkit/core";
-import { request } from "undici";
+import { fetch, request } from "undici";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { WIDGETS_SPEC } from "./fixtures/widgets-spec";
 import { applyAuthMapping } from "./generate-credentials";
@@ -44,7 +44,8 @@ async function call(
   });
   const text = await response.body.text();
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(response.headers)) headers[name] = Array.isArray(value) ? value.join(", ") : String(value);
+  for (const [name, value] of Object.entries(response.headers))
+    headers[name] = Array.isArray(value) ? value.join(", ") : String(value);
   return { status: response.statusCode, headers, text, json: () => JSON.parse(text) };
 }
 
@@ -59,6 +60,23 @@ describe("routing dispatcher", () => {
     expect(recorded.url).toBe(`${BASE}/widgets`);
     expect(recorded).toMatchObject({ entity: "widgets", action: "list", authScheme: "bearerAuth", page: 0 });
     expect(recorded.headers["x-execkit-original-origin"]).toBeUndefined();
+  });
+
+  it("routes undici fetch and flat-array headers too", async () => {
+    const response = await fetch(`${BASE}/widgets/w9`, { headers: bearer(), dispatcher: mock.dispatcher });
+    expect(response.status).toBe(200);
+    const token = bearer().authorization!;
+    const flat = await request("http://files.elsewhere.test:8443/api/v1/widgets/w8", {
+      headers: ["authorization", token, "x-trace", "t1"],
+      dispatcher: mock.dispatcher,
+    });
+    await flat.body.dump();
+    expect(flat.statusCode).toBe(200);
+    expect(mock.requests.map((r) => [r.origin, r.pathParams?.widget_id])).toEqual([
+      ["https://acme.widgets.example.com", "w9"],
+      ["http://files.elsewhere.test:8443", "w8"],
+    ]);
+    expect(mock.requests[1]!.headers["x-trace"]).toBe("t1");
   });
 
   it("answers 404 with a reason for a path no operation serves", async () => {
@@ -87,10 +105,14 @@ describe("auth checks", () => {
   it("accepts basic auth built through auth_mapping (username = email/token)", async () => {
     const { email, password } = mock.credentials("basicAuth");
     const basic = Buffer.from(`${email}/token:${password}`).toString("base64");
-    expect((await call("GET", `${BASE}/widgets`, { headers: { authorization: `Basic ${basic}` } })).status).toBe(200);
+    expect(
+      (await call("GET", `${BASE}/widgets`, { headers: { authorization: `Basic ${basic}` } })).status,
+    ).toBe(200);
     expect(mock.requests[0]!.authScheme).toBe("basicAuth");
     const wrong = Buffer.from(`${email}:${password}`).toString("base64");
-    expect((await call("GET", `${BASE}/widgets`, { headers: { authorization: `Basic ${wrong}` } })).status).toBe(401);
+    expect(
+      (await call("GET", `${BASE}/widgets`, { headers: { authorization: `Basic ${wrong}` } })).status,
+    ).toBe(401);
   });
 
   it("accepts an API key in the query string and in a cookie", async () => {
@@ -98,9 +120,13 @@ describe("auth checks", () => {
     expect((await call("GET", `${BASE}/widgets?key=${encodeURIComponent(key)}`)).status).toBe(200);
     expect(mock.requests[0]!.authScheme).toBe("queryKey");
     const cookie = mock.credentials("cookieKey").cookie_key!;
-    expect((await call("GET", `${BASE}/widgets`, { headers: { cookie: `a=b; session_key=${cookie}` } })).status).toBe(200);
+    expect(
+      (await call("GET", `${BASE}/widgets`, { headers: { cookie: `a=b; session_key=${cookie}` } })).status,
+    ).toBe(200);
     expect(mock.requests[1]!.authScheme).toBe("cookieKey");
-    expect((await call("GET", `${BASE}/widgets`, { headers: { cookie: "session_key=nope" } })).status).toBe(401);
+    expect((await call("GET", `${BASE}/widgets`, { headers: { cookie: "session_key=nope" } })).status).toBe(
+      401,
+    );
   });
 
   it("accepts the configured OAuth2 access token until it is revoked", async () => {
@@ -114,14 +140,18 @@ describe("auth checks", () => {
 });
 
 describe("OAuth2 token endpoint", () => {
-  const secrets = (): Record<string, string> => applyAuthMapping(model.securitySchemes[4]!, mock.credentials("oauth"));
+  const secrets = (): Record<string, string> =>
+    applyAuthMapping(model.securitySchemes[4]!, mock.credentials("oauth"));
   const basicClient = (): string =>
     `Basic ${Buffer.from(`${secrets().client_id}:${secrets().client_secret}`).toString("base64")}`;
 
   it("issues a token with expires_in at the spec's refresh URL, and the token works until expired", async () => {
     const response = await call("POST", TOKEN_URL, {
       headers: { "content-type": "application/x-www-form-urlencoded", authorization: basicClient() },
-      body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: secrets().refresh_token! }).toString(),
+      body: new URLSearchParams({
+        grant_type: "refresh_token",
+        refresh_token: secrets().refresh_token!,
+      }).toString(),
     });
     expect(response.status).toBe(200);
     const token = response.json() as { access_token: string; expires_in: number; token_type: string };
@@ -143,7 +173,10 @@ describe("OAuth2 token endpoint", () => {
     expect(unknown.status).toBe(400);
     const noClient = await call("POST", TOKEN_URL, {
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: secrets().refresh_token! }).toString(),
+      body: new URLSearchParams({
+        grant_type: "refresh_token",
+        refresh_token: secrets().refresh_token!,
+      }).toString(),
     });
     expect(noClient.status).toBe(401);
     expect(noClient.text).toContain("Basic header");
@@ -202,7 +235,9 @@ describe("pagination", () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const response = await call("GET", `${BASE}/widgets${cursor ? `?cursor=${cursor}` : ""}`, { headers: bearer() });
+      const response = await call("GET", `${BASE}/widgets${cursor ? `?cursor=${cursor}` : ""}`, {
+        headers: bearer(),
+      });
       const body = response.json() as { data: { id: string }[]; meta: { next_cursor: string | null } };
       seen.push(...body.data.map((record) => record.id));
       cursor = body.meta.next_cursor;
@@ -231,7 +266,9 @@ describe("pagination", () => {
     };
     expect(first.has_more).toBe(true);
     const last = first.items.at(-1)!.id;
-    const second = (await call("GET", `${BASE}/sprockets?starting_after=${last}`, { headers: bearer() })).json() as {
+    const second = (
+      await call("GET", `${BASE}/sprockets?starting_after=${last}`, { headers: bearer() })
+    ).json() as {
       items: { id: string }[];
     };
     expect(second.items.map((r) => r.id)).toEqual(["id-2", "id-3"]);
@@ -246,7 +283,11 @@ describe("pagination", () => {
           headers: { ...bearer(), "content-type": "application/json" },
           body: JSON.stringify({ query, variables: after ? { first: 2, after } : { first: 2 } }),
         })
-      ).json() as { data: { parts: { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } };
+      ).json() as {
+        data: {
+          parts: { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+        };
+      };
     const first = await ask();
     expect(mock.requests[0]).toMatchObject({ entity: "parts", action: "list" });
     expect(first.data.parts.pageInfo.hasNextPage).toBe(true);
@@ -261,7 +302,10 @@ describe("GraphQL routing", () => {
   it("tells operations sharing /graphql apart by their query text", async () => {
     const response = await call("POST", `${BASE}/graphql`, {
       headers: { ...bearer(), "content-type": "application/json" },
-      body: JSON.stringify({ query: "query Part($id: ID!) { part(id: $id) { id name } }", variables: { id: "p1" } }),
+      body: JSON.stringify({
+        query: "query Part($id: ID!) { part(id: $id) { id name } }",
+        variables: { id: "p1" },
+      }),
     });
     expect(response.status).toBe(200);
     expect(mock.requests[0]).toMatchObject({ entity: "parts", action: "get" });
@@ -271,7 +315,10 @@ describe("GraphQL routing", () => {
   it("refuses a GraphQL call that leaves a required variable null", async () => {
     const response = await call("POST", `${BASE}/graphql`, {
       headers: { ...bearer(), "content-type": "application/json" },
-      body: JSON.stringify({ query: "query Part($id: ID!) { part(id: $id) { id } }", variables: { id: null } }),
+      body: JSON.stringify({
+        query: "query Part($id: ID!) { part(id: $id) { id } }",
+        variables: { id: null },
+      }),
     });
     expect(response.status).toBe(400);
     expect(response.text).toContain('GraphQL variable \\"id\\" (param \\"part_id\\") is required');
@@ -280,7 +327,10 @@ describe("GraphQL routing", () => {
 
 describe("downloads", () => {
   it("serves deterministic bytes for a one-step download", async () => {
-    const response = await request(`${BASE}/files/f1/content`, { headers: bearer(), dispatcher: mock.dispatcher });
+    const response = await request(`${BASE}/files/f1/content`, {
+      headers: bearer(),
+      dispatcher: mock.dispatcher,
+    });
     const bytes = Buffer.from(await response.body.arrayBuffer());
     expect(response.statusCode).toBe(200);
     expect(response.headers["content-type"]).toBe("application/octet-stream");
@@ -303,7 +353,12 @@ describe("downloads", () => {
 
 describe("fault injection", () => {
   it("answers an injected status with its headers the given number of times, then normally", async () => {
-    const fault = mock.inject({ match: { entity: "widgets", action: "list" }, status: 503, headers: { "Retry-After": "2" }, times: 2 });
+    const fault = mock.inject({
+      match: { entity: "widgets", action: "list" },
+      status: 503,
+      headers: { "Retry-After": "2" },
+      times: 2,
+    });
     const first = await call("GET", `${BASE}/widgets`, { headers: bearer() });
     const second = await call("GET", `${BASE}/widgets`, { headers: bearer() });
     const third = await call("GET", `${BASE}/widgets`, { headers: bearer() });
@@ -352,11 +407,18 @@ describe("expected results", () => {
     expect(expected.meta).toEqual({ next_cursor: "cursor-1", total: 7 });
     const get = mock.expectedResult("widgets", "get");
     expect(get.meta).toBeNull();
-    expect(get.data).toMatchObject({ id: "id-0", name: "name-0", status: "active", tags: ["tags-0", "tags-1"] });
+    expect(get.data).toMatchObject({
+      id: "id-0",
+      name: "name-0",
+      status: "active",
+      tags: ["tags-0", "tags-1"],
+    });
   });
 
   it("reads @link meta from the Link header", async () => {
     await call("GET", `${BASE}/gadgets`, { headers: bearer() });
-    expect(mock.expectedResult("gadgets", "list").meta).toEqual({ next_page_url: `${BASE}/gadgets?page=cursor-1` });
+    expect(mock.expectedResult("gadgets", "list").meta).toEqual({
+      next_page_url: `${BASE}/gadgets?page=cursor-1`,
+    });
   });
 });

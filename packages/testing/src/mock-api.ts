@@ -10,7 +10,14 @@ import { type FaultHandle, FaultQueue, type FaultSpec, type FaultTarget, type Re
 import { applyAuthMapping, generateConfigValues, generateCredentials } from "./generate-credentials";
 import { isPlainObject, writeDotPath } from "./json-path";
 import { buildRoutes, matchRoutes, type OperationRoute, type RouteMatch } from "./operation-router";
-import { applyPagination, type CursorBook, type PaginationPlan, pageFromRequest, planPagination } from "./pagination";
+import {
+  applyPagination,
+  type CursorBook,
+  cursorValue,
+  type PaginationPlan,
+  pageFromRequest,
+  planPagination,
+} from "./pagination";
 import { type ParsedBody, parseBody, validateRequest } from "./request-validation";
 import { createRoutingDispatcher, ORIGINAL_ORIGIN_HEADER } from "./routing-dispatcher";
 import { synthesizeValue } from "./synthesize-response";
@@ -180,7 +187,8 @@ export async function startMockApi(model: ConnectorModel, options: MockApiOption
   for (const scheme of model.securitySchemes) {
     const given = options.credentials?.[scheme.name];
     if (given !== undefined) credentials.set(scheme.name, { ...given });
-    else if (options.credentials === undefined) credentials.set(scheme.name, generateCredentials(model, scheme, { salt: options.salt }));
+    else if (options.credentials === undefined)
+      credentials.set(scheme.name, generateCredentials(model, scheme, { salt: options.salt }));
   }
   const auth: AuthState = { credentials, issued: new Map(), revokedConfiguredTokens: new Set() };
   const refreshTokens = new Map<string, string>();
@@ -192,9 +200,11 @@ export async function startMockApi(model: ConnectorModel, options: MockApiOption
   const basePaths = computeBasePaths(model, configValues, options.tokenExtractValues);
   const refreshPaths = new Set<string>([TOKEN_PATH]);
   for (const scheme of model.securitySchemes) {
-    if (scheme.refreshUrl === undefined) continue;
-    const path = pathOfTemplate(scheme.refreshUrl);
-    if (path !== undefined) refreshPaths.add(path);
+    // The reference refreshes at refreshUrl; tokenUrl is accepted too, for executors that use it.
+    for (const url of [scheme.refreshUrl, scheme.tokenUrl]) {
+      const path = url === undefined ? undefined : pathOfTemplate(url);
+      if (path !== undefined) refreshPaths.add(path);
+    }
   }
   const states = new Map<OperationModel, OperationState>();
   const stateOf = (operation: OperationModel): OperationState => {
@@ -211,17 +221,31 @@ export async function startMockApi(model: ConnectorModel, options: MockApiOption
   let hint: { entity: string; action?: string } | undefined;
   let tokenCounter = 0;
 
-  const pickRoute = (matches: RouteMatch[], record: Pick<RecordedRequest, "query" | "headers" | "parsedBody">): RouteMatch | undefined => {
+  const pickRoute = (
+    matches: RouteMatch[],
+    record: Pick<RecordedRequest, "query" | "headers" | "parsedBody">,
+  ): RouteMatch | undefined => {
     if (matches.length === 0) return undefined;
     const top = matches.filter((m) => m.route.specificity === matches[0]!.route.specificity);
-    const graphqlQuery = record.parsedBody.kind === "json" && isPlainObject(record.parsedBody.value) ? record.parsedBody.value.query : undefined;
+    const graphqlQuery =
+      record.parsedBody.kind === "json" && isPlainObject(record.parsedBody.value)
+        ? record.parsedBody.value.query
+        : undefined;
     let candidates = top;
     if (top.some((m) => m.route.graphqlQuery !== undefined)) {
-      const byQuery = top.filter((m) => m.route.graphqlQuery !== undefined && typeof graphqlQuery === "string" && m.route.graphqlQuery.test(graphqlQuery));
+      const byQuery = top.filter(
+        (m) =>
+          m.route.graphqlQuery !== undefined &&
+          typeof graphqlQuery === "string" &&
+          m.route.graphqlQuery.test(graphqlQuery),
+      );
       if (byQuery.length > 0) candidates = byQuery;
     }
     if (candidates.length === 1) return candidates[0];
-    const scored = candidates.map((match) => ({ match, score: scoreCandidate(match.route, record, hint, model.document) }));
+    const scored = candidates.map((match) => ({
+      match,
+      score: scoreCandidate(match.route, record, hint, model.document),
+    }));
     scored.sort((a, b) => b.score - a.score);
     return scored[0]!.match;
   };
@@ -242,7 +266,8 @@ export async function startMockApi(model: ConnectorModel, options: MockApiOption
     let kind: RequestKind = "unmatched";
     let match: RouteMatch | undefined;
     if (target.pathname.startsWith(FILE_PATH_PREFIX)) kind = "file";
-    else if (method === "POST" && refreshPaths.has(target.pathname) && hasGrantType(parsedBody)) kind = "token";
+    else if (method === "POST" && refreshPaths.has(target.pathname) && hasGrantType(parsedBody))
+      kind = "token";
     else {
       match = pickRoute(matchRoutes(routes, method, target.pathname, basePaths), base);
       if (match !== undefined) kind = "api";
@@ -259,16 +284,27 @@ export async function startMockApi(model: ConnectorModel, options: MockApiOption
       headers,
       body,
       parsedBody,
-      ...(operation ? { entity: operation.entity, action: operation.action, operation, pathParams: match!.pathParams } : {}),
+      ...(operation
+        ? { entity: operation.entity, action: operation.action, operation, pathParams: match!.pathParams }
+        : {}),
       problems: [],
       faulted: false,
     };
     requests.push(record);
     const send = (status: number, responseHeaders: Record<string, string>, payload: unknown): void => {
       const isBytes = Buffer.isBuffer(payload);
-      const text = isBytes ? payload : payload === undefined ? Buffer.alloc(0) : Buffer.from(typeof payload === "string" ? payload : JSON.stringify(payload));
+      const text = isBytes
+        ? payload
+        : payload === undefined
+          ? Buffer.alloc(0)
+          : Buffer.from(typeof payload === "string" ? payload : JSON.stringify(payload));
       const outHeaders = { ...responseHeaders };
-      if (!isBytes && payload !== undefined && typeof payload !== "string" && outHeaders["content-type"] === undefined) {
+      if (
+        !isBytes &&
+        payload !== undefined &&
+        typeof payload !== "string" &&
+        outHeaders["content-type"] === undefined
+      ) {
         outHeaders["content-type"] = "application/json";
       }
       record.response = {
@@ -303,7 +339,11 @@ export async function startMockApi(model: ConnectorModel, options: MockApiOption
     }
 
     if (kind === "file") {
-      send(200, { "content-type": "application/octet-stream" }, expectedDownloadBytes(target.pathname, downloadSize));
+      send(
+        200,
+        { "content-type": "application/octet-stream" },
+        expectedDownloadBytes(target.pathname, downloadSize),
+      );
       return;
     }
     if (kind === "token") {
@@ -319,12 +359,20 @@ export async function startMockApi(model: ConnectorModel, options: MockApiOption
     const verdict = checkAuth(model, auth, { headers, query: target.searchParams });
     if (verdict.scheme === undefined) {
       record.problems.push(...verdict.problems);
-      send(401, { "www-authenticate": 'Bearer realm="execkit-mock"' }, { error: "unauthorized", problems: verdict.problems });
+      send(
+        401,
+        { "www-authenticate": 'Bearer realm="execkit-mock"' },
+        { error: "unauthorized", problems: verdict.problems },
+      );
       return;
     }
     record.authScheme = verdict.scheme;
     if (validate) {
-      const problems = validateRequest(operation, { query: target.searchParams, headers, body: parsedBody }, model.document);
+      const problems = validateRequest(
+        operation,
+        { query: target.searchParams, headers, body: parsedBody },
+        model.document,
+      );
       if (problems.length > 0) {
         record.problems.push(...problems);
         send(400, {}, { error: "invalid_request", problems });
@@ -335,17 +383,27 @@ export async function startMockApi(model: ConnectorModel, options: MockApiOption
     send(answer.status, answer.headers, answer.body);
 
     function tokenResponse(): { status: number; body: unknown } {
-      const form = parsedBody.kind === "form" ? parsedBody.value : parsedBody.kind === "json" && isPlainObject(parsedBody.value) ? parsedBody.value : {};
+      const form =
+        parsedBody.kind === "form"
+          ? parsedBody.value
+          : parsedBody.kind === "json" && isPlainObject(parsedBody.value)
+            ? parsedBody.value
+            : {};
       const grant = String(form.grant_type ?? "");
       let schemeName: string | undefined;
       if (grant === "refresh_token") {
         schemeName = refreshTokens.get(String(form.refresh_token ?? ""));
         if (schemeName === undefined) {
           record.problems.push("unknown refresh token");
-          return { status: 400, body: { error: "invalid_grant", error_description: "unknown refresh token" } };
+          return {
+            status: 400,
+            body: { error: "invalid_grant", error_description: "unknown refresh token" },
+          };
         }
       } else if (grant === "client_credentials") {
-        schemeName = model.securitySchemes.find((s) => s.authType === "oauth2" && credentials.has(s.name))?.name;
+        schemeName = model.securitySchemes.find(
+          (s) => s.authType === "oauth2" && credentials.has(s.name),
+        )?.name;
       } else {
         record.problems.push(`unsupported grant_type "${grant}"`);
         return { status: 400, body: { error: "unsupported_grant_type" } };
@@ -355,29 +413,40 @@ export async function startMockApi(model: ConnectorModel, options: MockApiOption
       const secrets = applyAuthMapping(scheme, credentials.get(scheme.name) ?? {});
       const style = scheme.tokenRefresh?.authStyle ?? "body";
       const wantedFormat = scheme.tokenRefresh?.bodyFormat ?? "form";
-      if ((wantedFormat === "json") !== (parsedBody.kind === "json")) record.problems.push(`token request body should be ${wantedFormat}`);
+      if ((wantedFormat === "json") !== (parsedBody.kind === "json"))
+        record.problems.push(`token request body should be ${wantedFormat}`);
       if (style === "body" && secrets.client_id !== undefined) {
-        if (form.client_id !== secrets.client_id || (secrets.client_secret !== undefined && form.client_secret !== secrets.client_secret)) {
+        if (
+          form.client_id !== secrets.client_id ||
+          (secrets.client_secret !== undefined && form.client_secret !== secrets.client_secret)
+        ) {
           record.problems.push("client credentials missing from the token request body");
         }
       } else if (style === "basic" && secrets.client_id !== undefined) {
         const expected = `Basic ${Buffer.from(`${secrets.client_id}:${secrets.client_secret ?? ""}`).toString("base64")}`;
-        if (headers.authorization !== expected) record.problems.push("client credentials missing from the Basic header");
+        if (headers.authorization !== expected)
+          record.problems.push("client credentials missing from the Basic header");
       }
-      if (record.problems.length > 0) return { status: 401, body: { error: "invalid_client", problems: record.problems } };
+      if (record.problems.length > 0)
+        return { status: 401, body: { error: "invalid_client", problems: record.problems } };
       tokenCounter += 1;
       const accessToken = `ek_issued_access_${tokenCounter}_${randomBytes(6).toString("hex")}`;
       const expiresIn = options.tokenExpiresInSeconds ?? 3600;
       auth.issued.set(accessToken, { scheme: scheme.name, expiresAt: Date.now() + expiresIn * 1000 });
       issuedTokens.push(accessToken);
-      const out: Record<string, unknown> = { access_token: accessToken, token_type: "Bearer", expires_in: expiresIn };
+      const out: Record<string, unknown> = {
+        access_token: accessToken,
+        token_type: "Bearer",
+        expires_in: expiresIn,
+      };
       if (options.rotateRefreshTokens && grant === "refresh_token") {
         const next = `ek_issued_refresh_${tokenCounter}_${randomBytes(6).toString("hex")}`;
         refreshTokens.delete(String(form.refresh_token));
         refreshTokens.set(next, scheme.name);
         out.refresh_token = next;
       }
-      for (const name of scheme.tokenExtract) out[name] = options.tokenExtractValues?.[name] ?? "https://acme.example.com";
+      for (const name of scheme.tokenExtract)
+        out[name] = options.tokenExtractValues?.[name] ?? "https://acme.example.com";
       return { status: 200, body: out };
     }
   };
@@ -395,8 +464,11 @@ export async function startMockApi(model: ConnectorModel, options: MockApiOption
       };
     }
     const state = stateOf(operation);
-    const cursorValue = state.plan.cursorParam === undefined ? undefined : requestValue(record, state.plan.cursorParam);
-    const page = state.plan.paginated ? Math.min(pageFromRequest(cursorValue, record.query.values(), state.book), pages - 1) : 0;
+    const sentCursor =
+      state.plan.cursorParam === undefined ? undefined : requestValue(record, state.plan.cursorParam);
+    const page = state.plan.paginated
+      ? Math.min(pageFromRequest(sentCursor, record.query.values(), state.book), pages - 1)
+      : 0;
     record.page = page;
     const built = buildBody(operation, page, origin, record);
     return built;
@@ -409,7 +481,12 @@ export async function startMockApi(model: ConnectorModel, options: MockApiOption
     record?: RecordedRequest,
   ): { status: number; headers: Record<string, string>; body: unknown } => {
     const declared = operation.responseStatuses;
-    if (declared.length > 0 && !declared.includes("200") && !declared.includes("201") && declared.includes("204")) {
+    if (
+      declared.length > 0 &&
+      !declared.includes("200") &&
+      !declared.includes("201") &&
+      declared.includes("204")
+    ) {
       return { status: 204, headers: {}, body: undefined };
     }
     const status = !declared.includes("200") && declared.includes("201") ? 201 : 200;
@@ -420,7 +497,11 @@ export async function startMockApi(model: ConnectorModel, options: MockApiOption
     const synthesized =
       operation.responseSchema === undefined
         ? {}
-        : synthesizeValue(operation.responseSchema, operation.entity, { document: model.document, pageSize, firstIndex });
+        : synthesizeValue(operation.responseSchema, operation.entity, {
+            document: model.document,
+            pageSize,
+            firstIndex,
+          });
     let body: unknown =
       override === undefined
         ? synthesized
@@ -432,18 +513,34 @@ export async function startMockApi(model: ConnectorModel, options: MockApiOption
     const check = model.responseErrorCheck;
     if (check !== undefined && isPlainObject(body)) {
       // The synthesised body must not look like the API's in-band error report (slack's `ok: false`).
-      body[check.field] = typeof check.onValue === "boolean" ? !check.onValue : `not-${String(check.onValue)}`;
+      body[check.field] =
+        typeof check.onValue === "boolean" ? !check.onValue : `not-${String(check.onValue)}`;
     }
     if (operation.action === "download" && operation.fileUrl !== undefined && isPlainObject(body)) {
       const path = renderFileUrlPath(operation.fileUrl, record);
       const fileOrigin = options.fileHost === "base" ? `${origin}${basePaths[0] ?? ""}` : OTHER_FILE_ORIGIN;
-      writeDotPath(body, path, `${fileOrigin}${FILE_PATH_PREFIX}${operation.entity}/${operation.action}/file.bin`);
+      writeDotPath(
+        body,
+        path,
+        `${fileOrigin}${FILE_PATH_PREFIX}${operation.entity}/${operation.action}/file.bin`,
+      );
     }
     if (state.plan.paginated) {
-      const requestUrl = record ? new URL(record.url) : new URL(`${origin}${basePaths[0] ?? ""}${operation.requestPath.split("?")[0]}`);
+      const requestUrl = record
+        ? new URL(record.url)
+        : new URL(`${origin}${basePaths[0] ?? ""}${operation.requestPath.split("?")[0]}`);
       const nextUrl = (nextPage: number): string => {
         const url = new URL(requestUrl.toString());
-        url.searchParams.set(state.plan.cursorParam && operation.requestBody?.graphql === undefined ? state.plan.cursorParam : "page_cursor", `cursor-${nextPage}`);
+        const param =
+          state.plan.cursorParam && operation.requestBody?.graphql === undefined
+            ? state.plan.cursorParam
+            : "page_cursor";
+        url.searchParams.set(
+          param,
+          String(
+            param === "page_cursor" ? `cursor-${nextPage}` : cursorValue(state.plan, nextPage, pageSize),
+          ),
+        );
         return url.toString();
       };
       const lastId = lastRecordId(operation, body);
@@ -456,7 +553,9 @@ export async function startMockApi(model: ConnectorModel, options: MockApiOption
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) {
         res.writeHead(500, { "content-type": "application/json" });
-        res.end(JSON.stringify({ error: "mock_failure", message: String((error as Error)?.message ?? error) }));
+        res.end(
+          JSON.stringify({ error: "mock_failure", message: String((error as Error)?.message ?? error) }),
+        );
       } else {
         res.destroy();
       }
@@ -491,7 +590,8 @@ export async function startMockApi(model: ConnectorModel, options: MockApiOption
     configValues,
     credentials(scheme) {
       const found = credentials.get(scheme);
-      if (found === undefined) throw new TypeError(`The mock has no credentials for scheme "${scheme}" of ${model.name}`);
+      if (found === undefined)
+        throw new TypeError(`The mock has no credentials for scheme "${scheme}" of ${model.name}`);
       return found;
     },
     requestsFor(filter) {
@@ -513,7 +613,8 @@ export async function startMockApi(model: ConnectorModel, options: MockApiOption
     },
     revokeConfiguredToken(scheme) {
       for (const candidate of model.securitySchemes) {
-        if (scheme === undefined || candidate.name === scheme) auth.revokedConfiguredTokens.add(candidate.name);
+        if (scheme === undefined || candidate.name === scheme)
+          auth.revokedConfiguredTokens.add(candidate.name);
       }
     },
     get issuedTokens() {
@@ -527,14 +628,20 @@ export async function startMockApi(model: ConnectorModel, options: MockApiOption
     },
     expectedResult(entity, action) {
       const operation = findOperation(entity, action);
-      const served = [...requests].reverse().find((r) => r.operation === operation && r.response !== undefined && r.response.status < 300);
-      if (served?.response !== undefined) return extractExpected(operation, served.response.json, served.response.headers);
+      const served = [...requests]
+        .reverse()
+        .find((r) => r.operation === operation && r.response !== undefined && r.response.status < 300);
+      if (served?.response !== undefined)
+        return extractExpected(operation, served.response.json, served.response.headers);
       const built = buildBody(operation, 0, defaultOrigin());
       return extractExpected(operation, built.body, built.headers);
     },
     downloadBytes(entity, action) {
       const operation = findOperation(entity, action);
-      const key = operation.fileUrl === undefined ? `${entity}/${action}` : `${FILE_PATH_PREFIX}${entity}/${action}/file.bin`;
+      const key =
+        operation.fileUrl === undefined
+          ? `${entity}/${action}`
+          : `${FILE_PATH_PREFIX}${entity}/${action}/file.bin`;
       return expectedDownloadBytes(key, downloadSize);
     },
     async close() {
@@ -553,11 +660,24 @@ function scoreCandidate(
 ): number {
   const operation = route.operation;
   let score = 0;
-  if (hint !== undefined && hint.entity === operation.entity && (hint.action === undefined || hint.action === operation.action)) {
+  if (
+    hint !== undefined &&
+    hint.entity === operation.entity &&
+    (hint.action === undefined || hint.action === operation.action)
+  ) {
     score += 1_000;
   }
-  score -= 10 * validateRequest(operation, { query: record.query, headers: record.headers, body: record.parsedBody }, document).length;
-  const bodyValue = record.parsedBody.kind === "json" || record.parsedBody.kind === "form" ? record.parsedBody.value : undefined;
+  score -=
+    10 *
+    validateRequest(
+      operation,
+      { query: record.query, headers: record.headers, body: record.parsedBody },
+      document,
+    ).length;
+  const bodyValue =
+    record.parsedBody.kind === "json" || record.parsedBody.kind === "form"
+      ? record.parsedBody.value
+      : undefined;
   for (const param of operation.parameters) {
     if (param.in !== "query") continue;
     const sent = record.query.get(param.name);
@@ -592,7 +712,9 @@ function lastRecordId(operation: OperationModel, body: unknown): string | undefi
   const extracted = extractExpected(operation, body).extracted;
   if (!Array.isArray(extracted) || extracted.length === 0) return undefined;
   const last = extracted.at(-1);
-  return isPlainObject(last) && (typeof last.id === "string" || typeof last.id === "number") ? String(last.id) : undefined;
+  return isPlainObject(last) && (typeof last.id === "string" || typeof last.id === "number")
+    ? String(last.id)
+    : undefined;
 }
 
 function renderFileUrlPath(template: string, record?: RecordedRequest): string {
@@ -609,7 +731,9 @@ function computeBasePaths(
 ): string[] {
   const paths = new Set<string>();
   const tokenExtract = Object.fromEntries(
-    model.securitySchemes.flatMap((s) => s.tokenExtract).map((name) => [name, extracted?.[name] ?? "https://acme.example.com"]),
+    model.securitySchemes
+      .flatMap((s) => s.tokenExtract)
+      .map((name) => [name, extracted?.[name] ?? "https://acme.example.com"]),
   );
   for (const values of [configValues, model.serverVariableDefaults, { ...configValues, ...tokenExtract }]) {
     const candidate = substitute(model.baseUrl, values);
@@ -673,9 +797,17 @@ function delayUnlessClosed(ms: number, req: IncomingMessage): Promise<boolean> {
   });
 }
 
-function sendFault(res: ServerResponse, record: RecordedRequest, fault: FaultSpec, target: FaultTarget): void {
+function sendFault(
+  res: ServerResponse,
+  record: RecordedRequest,
+  fault: FaultSpec,
+  target: FaultTarget,
+): void {
   const status = fault.status ?? 200;
-  const headers: Record<string, string> = { "content-type": "application/json", ...lowerKeys(fault.headers ?? {}) };
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    ...lowerKeys(fault.headers ?? {}),
+  };
   if (fault.malformedBody) {
     const text = Buffer.from('{"data": [{"id": "truncated');
     record.response = { status, headers, length: text.length };
@@ -699,7 +831,12 @@ function sendFault(res: ServerResponse, record: RecordedRequest, fault: FaultSpe
     });
     return;
   }
-  record.response = { status, headers, ...(typeof payload === "string" ? {} : { json: payload }), length: text.length };
+  record.response = {
+    status,
+    headers,
+    ...(typeof payload === "string" ? {} : { json: payload }),
+    length: text.length,
+  };
   res.writeHead(status, { ...headers, "content-length": String(text.length) });
   res.end(text);
 }
@@ -707,4 +844,3 @@ function sendFault(res: ServerResponse, record: RecordedRequest, fault: FaultSpe
 function lowerKeys(headers: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
 }
-

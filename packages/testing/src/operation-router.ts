@@ -56,7 +56,8 @@ export function matchRoutes(
 ): RouteMatch[] {
   const candidates = new Set<string>();
   for (const base of basePaths) {
-    if (base && (pathname === base || pathname.startsWith(`${base}/`))) candidates.add(pathname.slice(base.length) || "/");
+    if (base && (pathname === base || pathname.startsWith(`${base}/`)))
+      candidates.add(pathname.slice(base.length) || "/");
   }
   candidates.add(pathname);
   const matches: RouteMatch[] = [];
@@ -78,7 +79,9 @@ export function matchRoutes(
 
 function graphqlQueryPattern(query: string): RegExp {
   const parts = query.split(/\{\{\s*fields\s*\}\}/);
-  const source = parts.map((part) => escapeRegex(normalizeWhitespace(part)).replace(/ /g, "\\s*")).join("[\\s\\S]*?");
+  const source = parts
+    .map((part) => escapeRegex(normalizeWhitespace(part)).replace(/ /g, "\\s*"))
+    .join("[\\s\\S]*?");
   return new RegExp(`^\\s*${source}\\s*$`);
 }
 

@@ -21,6 +21,11 @@ export interface PaginationPlan {
   readonly cursorParam?: string;
   /** Stripe style: the next request names the last record's id (`starting_after`). */
   readonly lastIdCursor: boolean;
+  /**
+   * What the cursor values look like: opaque `cursor-<n>` tokens, 1-based page numbers, or record offsets. An
+   * integer cursor param gets numbers, so the next request stays valid for its schema.
+   */
+  readonly cursorStyle: "token" | "page" | "offset";
 }
 
 const CURSOR_HINT = /next|cursor|after|token|marker|continuation|offset|start/i;
@@ -32,24 +37,45 @@ const CURSOR_PARAM_HINT =
   /^(after|cursor|starting_after|page_?token|next_?page_?token|page_?info|marker|continuation|offset|start_?at|start|start_?cursor|next|next_?token|next_?cursor|page_?cursor|from|since_?id|page)$/i;
 
 /** Reads an operation's meta extractor into a paging plan; operations other than list/api_search never page. */
-export function planPagination(operation: OperationModel, document?: Readonly<Record<string, unknown>>): PaginationPlan {
+export function planPagination(
+  operation: OperationModel,
+  document?: Readonly<Record<string, unknown>>,
+): PaginationPlan {
   const markers: PaginationMarker[] = [];
   const listLike = operation.action === "list" || operation.action === "api_search";
-  if (!listLike) return { paginated: false, markers, lastIdCursor: false };
+  if (!listLike) return { paginated: false, markers, lastIdCursor: false, cursorStyle: "token" };
   const schema = normalizeSchema(operation.responseSchema, document);
   for (const [key, expression] of Object.entries(operation.metaExtractor ?? {})) {
     const marker = classify(key, expression, schema, document);
     if (marker) markers.push(marker);
   }
   const cursorParam = findCursorParam(operation, markers);
+  if (cursorParam === undefined) {
+    // A `next_page` string with no param to send it back in can only be a URL (zendesk-chat's is).
+    markers.forEach((marker, i) => {
+      if (marker.kind === "cursor" && !marker.integer && /page/i.test(marker.path))
+        markers[i] = { kind: "url", path: marker.path };
+    });
+  }
   const hasNext = markers.some((m) => m.kind !== "flag" && !(m.kind === "link" && m.rel !== "next"));
   const hasFlag = markers.some((m) => m.kind === "flag");
-  const lastIdCursor = !hasNext && hasFlag && cursorParam !== undefined && /after|starting/i.test(cursorParam);
+  const lastIdCursor =
+    !hasNext && hasFlag && cursorParam !== undefined && /after|starting/i.test(cursorParam);
+  const paramType = cursorParam === undefined ? undefined : cursorParamType(operation, cursorParam, document);
+  const integerMarker = markers.some((m) => m.kind === "cursor" && m.integer);
+  const numeric =
+    paramType === "integer" || paramType === "number" || (paramType === undefined && integerMarker);
+  const cursorStyle = !numeric
+    ? "token"
+    : cursorParam !== undefined && /page/i.test(cursorParam) && !/size/i.test(cursorParam)
+      ? "page"
+      : "offset";
   return {
     paginated: hasNext || (hasFlag && cursorParam !== undefined),
     markers,
     ...(cursorParam !== undefined ? { cursorParam } : {}),
     lastIdCursor,
+    cursorStyle,
   };
 }
 
@@ -66,17 +92,24 @@ function classify(
     return { kind: "header", name, role: URL_HINT.test(key) ? "url" : "cursor" };
   }
   const segments = parseJsonPath(expression);
-  if (segments === undefined || segments.length === 0 || segments.some((s) => s.kind !== "name")) return undefined;
+  if (segments === undefined || segments.length === 0 || segments.some((s) => s.kind !== "name"))
+    return undefined;
   const leaf = (segments.at(-1) as { name: string }).name;
-  const target = schemaAt(schema, segments.map((s) => (s as { name: string }).name), document);
+  const target = schemaAt(
+    schema,
+    segments.map((s) => (s as { name: string }).name),
+    document,
+  );
   const type = target === undefined ? undefined : schemaType(target);
   if (type === "object" && /next/i.test(`${key} ${leaf}`) && !NOT_CURSOR.test(key)) {
     return { kind: "object", path: expression, properties: Object.keys(schemaProperties(target!)) };
   }
   if (type === "object" || type === "array") return undefined;
   if (type === "boolean" || FLAG_MORE.test(leaf) || FLAG_LAST.test(leaf)) {
-    if (FLAG_LAST.test(leaf) || FLAG_LAST.test(key)) return { kind: "flag", path: expression, inverted: true };
-    if (FLAG_MORE.test(leaf) || FLAG_MORE.test(key)) return { kind: "flag", path: expression, inverted: false };
+    if (FLAG_LAST.test(leaf) || FLAG_LAST.test(key))
+      return { kind: "flag", path: expression, inverted: true };
+    if (FLAG_MORE.test(leaf) || FLAG_MORE.test(key))
+      return { kind: "flag", path: expression, inverted: false };
     return undefined;
   }
   const words = `${key} ${expression}`;
@@ -92,7 +125,11 @@ function classify(
   return { kind: "cursor", path: expression, integer: type === "integer" || type === "number" };
 }
 
-function schemaAt(schema: JsonSchema, names: string[], document?: Readonly<Record<string, unknown>>): JsonSchema | undefined {
+function schemaAt(
+  schema: JsonSchema,
+  names: string[],
+  document?: Readonly<Record<string, unknown>>,
+): JsonSchema | undefined {
   let current: JsonSchema | undefined = schema;
   for (const name of names) {
     if (current === undefined) return undefined;
@@ -102,13 +139,34 @@ function schemaAt(schema: JsonSchema, names: string[], document?: Readonly<Recor
   return current;
 }
 
-function findCursorParam(operation: OperationModel, markers: readonly PaginationMarker[]): string | undefined {
+function cursorParamType(
+  operation: OperationModel,
+  name: string,
+  document?: Readonly<Record<string, unknown>>,
+): string | undefined {
+  const param = operation.parameters.find((p) => p.name === name);
+  if (param !== undefined) return schemaType(normalizeSchema(param.schema, document));
+  const body = operation.requestBody?.schema;
+  if (body === undefined) return undefined;
+  const property = schemaProperties(normalizeSchema(body, document))[name];
+  return property === undefined ? undefined : schemaType(normalizeSchema(property, document));
+}
+
+/** `page[cursor]` reads as `page_cursor`, so bracketed names match the same hints. */
+function plainName(name: string): string {
+  return name.replace(/[[\]]+/g, "_").replace(/_+$/, "");
+}
+
+function findCursorParam(
+  operation: OperationModel,
+  markers: readonly PaginationMarker[],
+): string | undefined {
   const names = new Set<string>();
   for (const param of operation.parameters) if (param.in === "query") names.add(param.name);
   for (const field of operation.requestBody?.fields ?? []) names.add(field);
   const graphql = operation.requestBody?.graphql;
   if (graphql) for (const name of Object.keys(graphql.variables)) names.add(name);
-  const candidates = [...names].filter((name) => CURSOR_PARAM_HINT.test(name));
+  const candidates = [...names].filter((name) => CURSOR_PARAM_HINT.test(plainName(name)));
   if (candidates.length === 0) return undefined;
   const integerCursor = markers.some((m) => m.kind === "cursor" && m.integer);
   const score = (name: string): number => {
@@ -121,9 +179,16 @@ function findCursorParam(operation: OperationModel, markers: readonly Pagination
   return candidates.sort((a, b) => score(b) - score(a))[0];
 }
 
-/** The cursor value the mock hands out for `page` (0-based), and reads back. */
+/** The opaque cursor token of `page` (0-based). */
 export function cursorFor(page: number): string {
   return `cursor-${page}`;
+}
+
+/** The value that asks for `page` (0-based) in the plan's cursor style. */
+export function cursorValue(plan: PaginationPlan, page: number, pageSize: number): string | number {
+  if (plan.cursorStyle === "page") return page + 1;
+  if (plan.cursorStyle === "offset") return page * pageSize;
+  return cursorFor(page);
 }
 
 /** Values a request may carry to ask for a page, mapped to that page; filled as pages are served. */
@@ -147,10 +212,10 @@ export function applyPagination(
 ): void {
   const more = page + 1 < pages;
   const links: string[] = [];
-  const nextOffset = (page + 1) * pageSize;
+  const next = cursorValue(plan, page + 1, pageSize);
   if (more) {
     book.set(cursorFor(page + 1), page + 1);
-    book.set(String(nextOffset), page + 1);
+    book.set(String(next), page + 1);
     if (plan.lastIdCursor && lastId !== undefined) book.set(lastId, page + 1);
   }
   for (const marker of plan.markers) {
@@ -159,14 +224,23 @@ export function applyPagination(
         if (marker.rel === "next") {
           if (more) links.push(`<${nextUrl(page + 1)}>; rel="next"`);
         } else {
-          links.push(`<${nextUrl(marker.rel === "prev" || marker.rel === "previous" ? Math.max(page - 1, 0) : 0)}>; rel="${marker.rel}"`);
+          links.push(
+            `<${nextUrl(marker.rel === "prev" || marker.rel === "previous" ? Math.max(page - 1, 0) : 0)}>; rel="${marker.rel}"`,
+          );
         }
         break;
       case "header":
-        if (more) headers[marker.name.toLowerCase()] = marker.role === "url" ? nextUrl(page + 1) : cursorFor(page + 1);
+        if (more)
+          headers[marker.name.toLowerCase()] = marker.role === "url" ? nextUrl(page + 1) : String(next);
         break;
       case "cursor":
-        if (isPlainObject(body)) setJsonPath(body, marker.path, more ? (marker.integer ? nextOffset : cursorFor(page + 1)) : null);
+        if (isPlainObject(body)) {
+          setJsonPath(
+            body,
+            marker.path,
+            more ? (marker.integer ? Number(next) || (page + 1) * pageSize : String(next)) : null,
+          );
+        }
         break;
       case "url":
         if (isPlainObject(body)) setJsonPath(body, marker.path, more ? nextUrl(page + 1) : null);
@@ -183,7 +257,12 @@ export function applyPagination(
         const names = marker.properties.length > 0 ? marker.properties : ["cursor", "url"];
         const value: Record<string, unknown> = {};
         for (const name of names) {
-          value[name] = URL_HINT.test(name) || name === "uri" ? nextUrl(page + 1) : name === "path" ? new URL(nextUrl(page + 1)).pathname : cursorFor(page + 1);
+          value[name] =
+            URL_HINT.test(name) || name === "uri"
+              ? nextUrl(page + 1)
+              : name === "path"
+                ? new URL(nextUrl(page + 1)).pathname
+                : next;
         }
         setJsonPath(body, marker.path, value);
         break;
@@ -197,7 +276,11 @@ export function applyPagination(
  * The page a request asks for: its cursor param's value when the mock handed it out (a cursor, an offset, a
  * last id), else any value shaped like a mock cursor (next-page URLs carry one), else page 0.
  */
-export function pageFromRequest(cursorValue: unknown, otherValues: Iterable<unknown>, book: CursorBook): number {
+export function pageFromRequest(
+  cursorValue: unknown,
+  otherValues: Iterable<unknown>,
+  book: CursorBook,
+): number {
   if (cursorValue !== undefined && cursorValue !== null && typeof cursorValue !== "object") {
     const known = book.get(String(cursorValue));
     if (known !== undefined) return known;

@@ -81,16 +81,20 @@ export function validateRequest(
       }
       const values = request.query.getAll(param.name);
       if (values.length === 0) {
-        if (param.required && param.configInject === undefined) problems.push(`query parameter "${param.name}" is required`);
+        if (param.required && param.configInject === undefined)
+          problems.push(`query parameter "${param.name}" is required`);
         continue;
       }
       if (schemaType(schema) === "array") {
         const items = normalizeSchema(schema.items as JsonSchema | undefined, document);
         for (const value of values.flatMap((v) => (values.length === 1 ? v.split(",") : [v]))) {
-          problems.push(...validateValue(items, value, `query parameter "${param.name}" item`, true, document));
+          problems.push(
+            ...validateValue(items, value, `query parameter "${param.name}" item`, true, document),
+          );
         }
       } else {
-        if (values.length > 1) problems.push(`query parameter "${param.name}" is repeated but is not an array`);
+        if (values.length > 1)
+          problems.push(`query parameter "${param.name}" is repeated but is not an array`);
         problems.push(...validateValue(schema, values[0], `query parameter "${param.name}"`, true, document));
       }
     } else if (param.in === "header") {
@@ -99,7 +103,15 @@ export function validateRequest(
         if (param.required) problems.push(`header "${param.name}" is required`);
         continue;
       }
-      problems.push(...validateValue(normalizeSchema(param.schema, document), value, `header "${param.name}"`, true, document));
+      problems.push(
+        ...validateValue(
+          normalizeSchema(param.schema, document),
+          value,
+          `header "${param.name}"`,
+          true,
+          document,
+        ),
+      );
     }
   }
   if (graphql !== undefined) {
@@ -110,7 +122,11 @@ export function validateRequest(
   return problems;
 }
 
-function validateRestBody(operation: OperationModel, request: RequestView, document?: Readonly<Record<string, unknown>>): string[] {
+function validateRestBody(
+  operation: OperationModel,
+  request: RequestView,
+  document?: Readonly<Record<string, unknown>>,
+): string[] {
   const body = operation.requestBody!;
   const problems: string[] = [];
   const parsed = request.body;
@@ -118,14 +134,17 @@ function validateRestBody(operation: OperationModel, request: RequestView, docum
   if (parsed.kind === "none") {
     // The reference sends no body when no body param was given, even for `required: true` bodies; judge the
     // empty body by the schema's own `required` list instead.
-    if (body.requiredFields.length > 0) problems.push(`a request body with ${body.requiredFields.join(", ")} is required`);
+    if (body.requiredFields.length > 0)
+      problems.push(`a request body with ${body.requiredFields.join(", ")} is required`);
     return problems;
   }
   const sentType = (request.headers["content-type"] ?? "").toLowerCase().split(";")[0]!.trim();
   const accepted = acceptedContentTypes(operation);
   const jsonLike = (type: string) => type === "application/json" || type.endsWith("+json");
   if (!accepted.includes(sentType) && !(jsonLike(sentType) && accepted.some(jsonLike))) {
-    problems.push(`body content type "${sentType || "(none)"}" is not the declared "${accepted.join('" or "')}"`);
+    problems.push(
+      `body content type "${sentType || "(none)"}" is not the declared "${accepted.join('" or "')}"`,
+    );
   }
   if (parsed.kind === "multipart") {
     if (!/boundary=/.test(parsed.contentType)) problems.push("multipart body has no boundary");
@@ -133,7 +152,15 @@ function validateRestBody(operation: OperationModel, request: RequestView, docum
   }
   if (parsed.kind !== "json" && parsed.kind !== "form") return problems;
   if (body.schema === undefined) return problems;
-  problems.push(...validateValue(normalizeSchema(body.schema, document), parsed.value, "body", parsed.kind === "form", document));
+  problems.push(
+    ...validateValue(
+      normalizeSchema(body.schema, document),
+      parsed.value,
+      "body",
+      parsed.kind === "form",
+      document,
+    ),
+  );
   return problems;
 }
 
@@ -143,7 +170,11 @@ function acceptedContentTypes(operation: OperationModel): string[] {
   if (operation.requestBody) types.add(operation.requestBody.contentType.toLowerCase());
   for (const param of operation.parameters) {
     if (param.in !== "header" || param.name.toLowerCase() !== "content-type") continue;
-    for (const value of [param.default, param.schema.default, ...(Array.isArray(param.schema.enum) ? param.schema.enum : [])]) {
+    for (const value of [
+      param.default,
+      param.schema.default,
+      ...(Array.isArray(param.schema.enum) ? param.schema.enum : []),
+    ]) {
       if (typeof value === "string") types.add(value.toLowerCase());
     }
   }
@@ -156,7 +187,8 @@ function validateGraphqlBody(operation: OperationModel, body: ParsedBody): strin
   const problems: string[] = [];
   const { query, variables, operationName } = body.value;
   if (typeof query !== "string") problems.push('GraphQL body has no "query" string');
-  if (variables !== undefined && !isPlainObject(variables)) problems.push('GraphQL "variables" must be an object');
+  if (variables !== undefined && !isPlainObject(variables))
+    problems.push('GraphQL "variables" must be an object');
   if (graphql.operationName !== undefined && operationName !== graphql.operationName) {
     problems.push(`GraphQL operationName should be "${graphql.operationName}"`);
   }
@@ -171,7 +203,8 @@ function validateGraphqlBody(operation: OperationModel, body: ParsedBody): strin
   }
   const readable = graphqlVariableParams(graphql.variables);
   for (const name of Object.keys(sent)) {
-    if (!(name in graphql.variables) && !readable.has(name)) problems.push(`GraphQL variable "${name}" is not declared`);
+    if (!(name in graphql.variables) && !readable.has(name))
+      problems.push(`GraphQL variable "${name}" is not declared`);
   }
   return problems;
 }
@@ -189,7 +222,8 @@ export function validateValue(
   depth = 0,
 ): string[] {
   if (depth > 12) return [];
-  if (value === null) return schemaAllowsNull(schema) || schemaType(schema) === undefined ? [] : [`${where} must not be null`];
+  if (value === null)
+    return schemaAllowsNull(schema) || schemaType(schema) === undefined ? [] : [`${where} must not be null`];
   const type = schemaType(schema);
   const problems: string[] = [];
   if (Array.isArray(schema.enum) && schema.enum.length > 0) {
@@ -204,8 +238,10 @@ export function validateValue(
       const number = coerce && typeof value === "string" && value.trim() !== "" ? Number(value) : value;
       if (typeof number !== "number" || Number.isNaN(number)) return [`${where} must be a ${type}`];
       if (type === "integer" && !Number.isInteger(number)) return [`${where} must be an integer`];
-      if (typeof schema.minimum === "number" && number < schema.minimum) problems.push(`${where} is below ${schema.minimum}`);
-      if (typeof schema.maximum === "number" && number > schema.maximum) problems.push(`${where} is above ${schema.maximum}`);
+      if (typeof schema.minimum === "number" && number < schema.minimum)
+        problems.push(`${where} is below ${schema.minimum}`);
+      if (typeof schema.maximum === "number" && number > schema.maximum)
+        problems.push(`${where} is above ${schema.maximum}`);
       return problems;
     }
     case "boolean": {
@@ -213,11 +249,19 @@ export function validateValue(
       return ok ? [] : [`${where} must be a boolean`];
     }
     case "string":
-      return typeof value === "string" || (coerce && typeof value !== "object") ? [] : [`${where} must be a string`];
+      return typeof value === "string" || (coerce && typeof value !== "object")
+        ? []
+        : [`${where} must be a string`];
     case "array": {
       const items = normalizeSchema(schema.items as JsonSchema | undefined, document);
       // A form body encodes arrays as `a[0]=…`, which decodes to an object keyed by index.
-      const list = Array.isArray(value) ? value : coerce && isPlainObject(value) ? Object.values(value) : coerce ? [value] : undefined;
+      const list = Array.isArray(value)
+        ? value
+        : coerce && isPlainObject(value)
+          ? Object.values(value)
+          : coerce
+            ? [value]
+            : undefined;
       if (list === undefined) return [`${where} must be an array (got ${jsonTypeOf(value)})`];
       list.forEach((item, i) => {
         problems.push(...validateValue(items, item, `${where}[${i}]`, coerce, document, depth + 1));
@@ -225,6 +269,15 @@ export function validateValue(
       return problems;
     }
     case "object": {
+      // A query string can carry an object only as text; JSON is the common encoding.
+      if (coerce && typeof value === "string") {
+        try {
+          const parsed: unknown = JSON.parse(value);
+          if (isPlainObject(parsed)) return validateValue(schema, parsed, where, coerce, document, depth + 1);
+        } catch {
+          // Not JSON: reported below.
+        }
+      }
       if (!isPlainObject(value)) return [`${where} must be an object (got ${jsonTypeOf(value)})`];
       const properties = schemaProperties(schema);
       for (const name of Array.isArray(schema.required) ? (schema.required as string[]) : []) {
@@ -233,7 +286,16 @@ export function validateValue(
       for (const [name, item] of Object.entries(value)) {
         const child = properties[name];
         if (child === undefined) continue;
-        problems.push(...validateValue(normalizeSchema(child, document), item, `${where}.${name}`, coerce, document, depth + 1));
+        problems.push(
+          ...validateValue(
+            normalizeSchema(child, document),
+            item,
+            `${where}.${name}`,
+            coerce,
+            document,
+            depth + 1,
+          ),
+        );
       }
       return problems;
     }

@@ -36,7 +36,11 @@ function flattenHeaders(headers: Dispatcher.DispatchOptions["headers"]): Record<
     const text = Array.isArray(value) ? value.map(String) : String(value);
     const existing = out[name];
     if (existing === undefined) out[name] = text;
-    else out[name] = [...(Array.isArray(existing) ? existing : [existing]), ...(Array.isArray(text) ? text : [text])];
+    else
+      out[name] = [
+        ...(Array.isArray(existing) ? existing : [existing]),
+        ...(Array.isArray(text) ? text : [text]),
+      ];
   };
   if (Array.isArray(headers)) {
     if (headers.length > 0 && Array.isArray(headers[0])) {

@@ -27,7 +27,11 @@ const NESTED_ARRAY_ITEMS = 2;
  * // { id: "id-0" }
  * ```
  */
-export function synthesizeValue(schema: JsonSchema | undefined, name: string, options: SynthesizeOptions = {}): unknown {
+export function synthesizeValue(
+  schema: JsonSchema | undefined,
+  name: string,
+  options: SynthesizeOptions = {},
+): unknown {
   return synth(schema, name, 0, 0, options, true);
 }
 
@@ -55,7 +59,14 @@ function synth(
       const base = outer ? (options.firstIndex ?? 0) : 0;
       const items: unknown[] = [];
       for (let i = 0; i < count; i++) {
-        const value = synth(schema.items as JsonSchema | undefined, name, base + i, depth + 1, options, false);
+        const value = synth(
+          schema.items as JsonSchema | undefined,
+          name,
+          base + i,
+          depth + 1,
+          options,
+          false,
+        );
         if (value !== undefined) items.push(value);
       }
       return items;
@@ -72,7 +83,9 @@ function synth(
       return null;
     default:
       // No type at all: a free-form value; a string is the least surprising choice for an extractor.
-      return isPlainObject(schema.additionalProperties) ? synthObject(schema, name, index, depth, options, outer) : `${name}-${index}`;
+      return isPlainObject(schema.additionalProperties)
+        ? synthObject(schema, name, index, depth, options, outer)
+        : `${name}-${index}`;
   }
 }
 

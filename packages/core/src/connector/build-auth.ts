@@ -42,11 +42,22 @@ export function buildSecuritySchemes(
     const pointer = joinPointer(SCHEMES_POINTER, name);
     const { node, pointer: nodePointer } = resolver.deref(raw, pointer);
     const scheme = validateNode(context, SecuritySchemeSchema, node, nodePointer);
-    const model = buildScheme(context, name, scheme, node as Record<string, unknown>, nodePointer, serverVariableNames, multiAuth);
+    const model = buildScheme(
+      context,
+      name,
+      scheme,
+      node as Record<string, unknown>,
+      nodePointer,
+      serverVariableNames,
+      multiAuth,
+    );
     if (model) built.push(model);
   }
   if (built.length === 0) {
-    context.fail("No usable security scheme: every scheme was skipped (see the warnings). Fix their auth_mapping keys.", SCHEMES_POINTER);
+    context.fail(
+      "No usable security scheme: every scheme was skipped (see the warnings). Fix their auth_mapping keys.",
+      SCHEMES_POINTER,
+    );
   }
   return built;
 }
@@ -61,9 +72,21 @@ function buildScheme(
   multiAuth: boolean,
 ): SecuritySchemeModel | undefined {
   const authType = authTypeOf(scheme);
-  const authConfig = buildAuthConfig(context, node["x-airbyte-auth-config"], authType, name, pointer, multiAuth);
+  const authConfig = buildAuthConfig(
+    context,
+    node["x-airbyte-auth-config"],
+    authType,
+    name,
+    pointer,
+    multiAuth,
+  );
   if (authConfig === null) return undefined;
-  const tokenExtract = checkTokenExtract(context, scheme["x-airbyte-token-extract"] ?? [], serverVariableNames, pointer);
+  const tokenExtract = checkTokenExtract(
+    context,
+    scheme["x-airbyte-token-extract"] ?? [],
+    serverVariableNames,
+    pointer,
+  );
   const flow = scheme.type === "oauth2" ? selectFlow(scheme) : undefined;
   const refresh = scheme["x-airbyte-token-refresh"];
   return {
@@ -160,7 +183,8 @@ function buildAuthConfig(
     }
   }
   const used = new Set<string>();
-  for (const template of Object.values(config.auth_mapping)) for (const m of template.matchAll(/\$\{(\w+)\}/g)) used.add(m[1]!);
+  for (const template of Object.values(config.auth_mapping))
+    for (const m of template.matchAll(/\$\{(\w+)\}/g)) used.add(m[1]!);
   for (const template of Object.values(config.additional_headers ?? {})) {
     for (const m of template.matchAll(/\{\{\s*(\w+)\s*\}\}/g)) used.add(m[1]!);
   }
@@ -175,7 +199,7 @@ function buildAuthConfig(
   const allowed = AUTH_MAPPING_KEYS[authType];
   for (const key of Object.keys(config.auth_mapping)) {
     if (allowed.includes(key)) continue;
-    const detail = `auth_mapping key "${key}" is not understood by ${authType} auth (expected: ${allowed.join(", ")}). Keys name what the scheme needs; map your fields with templates, e.g. ${allowed[0]}: "\${your_field}".`;
+    const detail = `auth_mapping key "${key}" is not understood by ${authType} auth (expected: ${allowed.join(", ")}). Keys name what the scheme needs; map your fields with templates, e.g. ${allowed[0]}: "${copyOf("your_field")}".`;
     const at = joinPointer(pointer, "auth_mapping", key);
     if (!multiAuth) context.fail(detail, at);
     context.warn("SKIPPED_SECURITY_SCHEME", `Security scheme "${schemeName}" is skipped: ${detail}`, at);
@@ -200,13 +224,20 @@ function buildAuthConfig(
     required: config.required ?? [],
     authMapping: config.auth_mapping,
     ...(config.additional_headers != null && { additionalHeaders: config.additional_headers }),
-    ...(config.replication_auth_key_mapping != null && { replicationAuthKeyMapping: config.replication_auth_key_mapping }),
+    ...(config.replication_auth_key_mapping != null && {
+      replicationAuthKeyMapping: config.replication_auth_key_mapping,
+    }),
     ...(config.replication_auth_key_constants != null && {
       replicationAuthKeyConstants: config.replication_auth_key_constants,
     }),
     ...(config.title != null && { title: config.title }),
     ...(config.description != null && { description: config.description }),
   };
+}
+
+/** `${name}`: an auth_mapping template that copies the user's field of that name. */
+function copyOf(name: string): string {
+  return `\${${name}}`;
 }
 
 function field(title: string, description: string): JsonSchema {
@@ -221,7 +252,7 @@ export function defaultAuthConfig(authType: AuthType): AuthConfigSpec {
         type: "object",
         properties: { token: field("Bearer Token", "Authentication bearer token") },
         required: ["token"],
-        authMapping: { token: "${token}" },
+        authMapping: { token: copyOf("token") },
       };
     case "basic":
       return {
@@ -231,14 +262,14 @@ export function defaultAuthConfig(authType: AuthType): AuthConfigSpec {
           password: field("Password", "Authentication password"),
         },
         required: ["username", "password"],
-        authMapping: { username: "${username}", password: "${password}" },
+        authMapping: { username: copyOf("username"), password: copyOf("password") },
       };
     case "api_key":
       return {
         type: "object",
         properties: { api_key: field("API Key", "API authentication key") },
         required: ["api_key"],
-        authMapping: { api_key: "${api_key}" },
+        authMapping: { api_key: copyOf("api_key") },
       };
     case "oauth2":
       // Nothing is required, so both full-token and refresh-token-only credentials are accepted.
@@ -252,10 +283,10 @@ export function defaultAuthConfig(authType: AuthType): AuthConfigSpec {
         },
         required: [],
         authMapping: {
-          access_token: "${access_token}",
-          refresh_token: "${refresh_token}",
-          client_id: "${client_id}",
-          client_secret: "${client_secret}",
+          access_token: copyOf("access_token"),
+          refresh_token: copyOf("refresh_token"),
+          client_id: copyOf("client_id"),
+          client_secret: copyOf("client_secret"),
         },
       };
   }
@@ -274,4 +305,3 @@ function defaultBearerScheme(): SecuritySchemeModel {
     pointer: SCHEMES_POINTER,
   };
 }
-

@@ -29,7 +29,10 @@ export function buildEntities(
   relationships: readonly EntityRelationship[],
 ): EntitiesModel {
   const kept: OperationModel[] = [];
-  const groups = new Map<string, { operations: OperationModel[]; slots: Map<Action, { local: number; global: number }> }>();
+  const groups = new Map<
+    string,
+    { operations: OperationModel[]; slots: Map<Action, { local: number; global: number }> }
+  >();
   for (const operation of operations) {
     let group = groups.get(operation.entity);
     if (!group) {
@@ -103,7 +106,10 @@ function linkSchema(
     const resolved = resolver.resolveAt(["components", "schemas", key]);
     const streamName = node["x-airbyte-stream-name"];
     const rawHints = node["x-airbyte-ai-hints"];
-    const hints = rawHints == null ? undefined : validateNode(context, AiHintsSchema, rawHints, joinPointer(pointer, "x-airbyte-ai-hints"));
+    const hints =
+      rawHints == null
+        ? undefined
+        : validateNode(context, AiHintsSchema, rawHints, joinPointer(pointer, "x-airbyte-ai-hints"));
     return {
       ...(isPlainObject(resolved) && { schema: resolved as JsonSchema }),
       schemaName: key,

@@ -28,13 +28,16 @@ export function buildInfo(context: LoadContext, node: Record<string, unknown>): 
   const errorCheck = info["x-airbyte-response-error-check"];
   const constants = info["x-airbyte-replication-config"]?.replication_config_constants;
   return {
-    name: info["x-airbyte-connector-name"] ?? info.title.toLowerCase().replaceAll(" ", "-"),
+    name: info["x-airbyte-connector-name"] || info.title.toLowerCase().replaceAll(" ", "-"),
     id: canonicalUuid(info["x-airbyte-connector-definition-id"]),
     title: info.title,
     version: info.version,
     ...(info.description != null && { description: info.description }),
     ...(retryConfig && { retryConfig }),
-    scoping: (info["x-airbyte-scoping"] ?? []).map((rule) => ({ param: rule.param, configKey: rule.config_key ?? rule.param })),
+    scoping: (info["x-airbyte-scoping"] ?? []).map((rule) => ({
+      param: rule.param,
+      configKey: rule.config_key ?? rule.param,
+    })),
     ...(errorCheck && {
       responseErrorCheck: {
         field: errorCheck.field,
@@ -58,18 +61,26 @@ export function buildInfo(context: LoadContext, node: Record<string, unknown>): 
 
 /** Lower-case 8-4-4-4-12, whatever form (braces, `urn:uuid:`, no hyphens) the spec used. */
 function canonicalUuid(value: string): string {
-  const hex = value.replace(/^urn:uuid:/i, "").replace(/[{}-]/g, "").toLowerCase();
+  const hex = value
+    .replace(/^urn:uuid:/i, "")
+    .replace(/[{}-]/g, "")
+    .toLowerCase();
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 const RETRY_POINTER = "/info/x-airbyte-retry-config";
-const CAMEL_TO_SNAKE = Object.fromEntries(Object.entries(RETRY_CONFIG_KEYS).map(([snake, camel]) => [camel, snake]));
+const CAMEL_TO_SNAKE = Object.fromEntries(
+  Object.entries(RETRY_CONFIG_KEYS).map(([snake, camel]) => [camel, snake]),
+);
 
 /**
  * Maps the spec's snake_case retry settings onto `RetryConfig` and fills the defaults. `RetryConfigSchema` stays
  * the one source of the rules; its issues are translated back to the snake_case key that caused them.
  */
-function buildRetryConfig(context: LoadContext, raw: Record<string, unknown> | null | undefined): RetryConfig | undefined {
+function buildRetryConfig(
+  context: LoadContext,
+  raw: Record<string, unknown> | null | undefined,
+): RetryConfig | undefined {
   if (raw == null) return undefined;
   const input: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {

@@ -27,8 +27,8 @@ export function buildOperation(
   location: OperationLocation,
 ): OperationModel {
   const { path, method, pointer } = location;
-  const operation = validateNode(context, OperationSchema, node, pointer);
-  const raw = node as Record<string, unknown>;
+  const raw = withCanonicalAction(context, node, pointer);
+  const operation = validateNode(context, OperationSchema, raw, pointer);
   const action = operation["x-airbyte-action"] as Action;
   const pathOverride = operation["x-airbyte-path-override"]?.path;
   const requestPath = pathOverride ?? path;
@@ -40,10 +40,17 @@ export function buildOperation(
     );
   }
   if (fileUrl != null && fileUrl.trim() === "") {
-    context.fail("x-airbyte-file-url must not be empty: give the dot path to the file URL in the metadata response.", joinPointer(pointer, "x-airbyte-file-url"));
+    context.fail(
+      "x-airbyte-file-url must not be empty: give the dot path to the file URL in the metadata response.",
+      joinPointer(pointer, "x-airbyte-file-url"),
+    );
   }
   if (raw.servers != null) {
-    context.warn("IGNORED_OPERATION_SERVERS", "Operation-level servers are ignored; requests go to the first root server.", joinPointer(pointer, "servers"));
+    context.warn(
+      "IGNORED_OPERATION_SERVERS",
+      "Operation-level servers are ignored; requests go to the first root server.",
+      joinPointer(pointer, "servers"),
+    );
   }
   const lists: ParameterList[] = [];
   if (location.pathParameters) lists.push(location.pathParameters);
@@ -67,19 +74,52 @@ export function buildOperation(
     ...(requestBody && { requestBody }),
     ...(responseSchema && { responseSchema }),
     responseStatuses: Object.keys(responses),
-    ...(operation["x-airbyte-record-extractor"] != null && { recordExtractor: operation["x-airbyte-record-extractor"] }),
-    ...(operation["x-airbyte-meta-extractor"] != null && { metaExtractor: operation["x-airbyte-meta-extractor"] }),
-    ...(operation["x-airbyte-record-transform"] != null && { recordTransform: operation["x-airbyte-record-transform"] }),
-    ...(operation["x-airbyte-record-filter"] != null && { recordFilter: operation["x-airbyte-record-filter"] }),
+    // An empty extractor, filter or upload param means "none", as the reference's truthiness checks read it.
+    ...(operation["x-airbyte-record-extractor"] && {
+      recordExtractor: operation["x-airbyte-record-extractor"],
+    }),
+    ...(operation["x-airbyte-meta-extractor"] != null && {
+      metaExtractor: operation["x-airbyte-meta-extractor"],
+    }),
+    ...(operation["x-airbyte-record-transform"] != null && {
+      recordTransform: operation["x-airbyte-record-transform"],
+    }),
+    ...(operation["x-airbyte-record-filter"] && {
+      recordFilter: operation["x-airbyte-record-filter"],
+    }),
     ...(fileUrl != null && { fileUrl }),
-    ...(operation["x-airbyte-upload-file-param"] != null && { uploadFileParam: operation["x-airbyte-upload-file-param"] }),
+    ...(operation["x-airbyte-upload-file-param"] && {
+      uploadFileParam: operation["x-airbyte-upload-file-param"],
+    }),
     preferredForCheck: operation["x-airbyte-preferred-for-check"] ?? false,
     untested: operation["x-airbyte-untested"] ?? false,
-    ...(operation["x-airbyte-no-pagination"] != null && { noPagination: operation["x-airbyte-no-pagination"] }),
+    ...(operation["x-airbyte-no-pagination"] != null && {
+      noPagination: operation["x-airbyte-no-pagination"],
+    }),
     ...(aiHints && { aiHints: withoutNulls(aiHints) as AiHints }),
-    extensions: extensionsOf(raw),
+    extensions: extensionsOf(node as Record<string, unknown>),
     pointer,
   };
+}
+
+/**
+ * Action names newer reference versions accept for the same action: the SDK renamed `api_search` to `search`
+ * (keeping `api_search` as a deprecated alias), so newer specs may say `search`. ExecKit's action stays
+ * `api_search`, the name the bundled specs and the golden traffic use.
+ */
+const ACTION_ALIASES: Readonly<Record<string, string>> = { search: "api_search" };
+
+function withCanonicalAction(context: LoadContext, node: unknown, pointer: string): Record<string, unknown> {
+  const raw = node as Record<string, unknown>;
+  const action = isPlainObject(node) ? raw["x-airbyte-action"] : undefined;
+  const canonical = typeof action === "string" ? ACTION_ALIASES[action] : undefined;
+  if (!canonical) return raw;
+  context.warn(
+    "ACTION_ALIAS",
+    `x-airbyte-action "${action}" is read as "${canonical}".`,
+    joinPointer(pointer, "x-airbyte-action"),
+  );
+  return { ...raw, "x-airbyte-action": canonical };
 }
 
 /**
@@ -92,9 +132,16 @@ function buildResponseSchema(
   responses: Record<string, unknown>,
   operationPointer: string,
 ): JsonSchema | undefined {
-  const status = Object.hasOwn(responses, "200") ? "200" : Object.hasOwn(responses, "201") ? "201" : undefined;
+  const status = Object.hasOwn(responses, "200")
+    ? "200"
+    : Object.hasOwn(responses, "201")
+      ? "201"
+      : undefined;
   if (status === undefined) return undefined;
-  const { node, pointer } = resolver.deref(responses[status], joinPointer(operationPointer, "responses", status));
+  const { node, pointer } = resolver.deref(
+    responses[status],
+    joinPointer(operationPointer, "responses", status),
+  );
   const response = validateNode(context, ResponseSchema, node, pointer);
   const schema = response.content?.["application/json"]?.schema;
   if (schema == null) return undefined;

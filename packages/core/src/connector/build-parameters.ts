@@ -89,7 +89,9 @@ function buildParameter(
     ...(parameter.description != null && { description: parameter.description }),
     ...(parameter.style != null && { style: parameter.style }),
     ...(parameter.explode != null && { explode: parameter.explode }),
-    ...(inject && { configInject: { source: inject.source, ...(inject.map != null && { map: inject.map }) } }),
+    ...(inject && {
+      configInject: { source: inject.source, ...(inject.map != null && { map: inject.map }) },
+    }),
     pointer,
   };
 }
@@ -98,7 +100,11 @@ function buildParameter(
  * The resolved schema with `type: string` filled in when nothing else types it (the reference's default). A
  * schema typed by `anyOf`, `enum` and the like keeps its meaning.
  */
-function parameterSchema(resolver: RefResolver, raw: Record<string, unknown> | null | undefined, pointer: string): JsonSchema {
+function parameterSchema(
+  resolver: RefResolver,
+  raw: Record<string, unknown> | null | undefined,
+  pointer: string,
+): JsonSchema {
   if (raw == null) return { type: "string" };
   const resolved = resolver.resolve(raw, pointer);
   if (!isPlainObject(resolved)) return { type: "string" };

@@ -7,7 +7,11 @@ import { RequestBodySchema } from "./spec-schemas";
 import { validateNode } from "./validate-node";
 
 /** Content types in the order the reference prefers them; JSON is the fallback. */
-const CONTENT_TYPE_PRIORITY = ["application/x-www-form-urlencoded", "multipart/form-data", "multipart/related"];
+const CONTENT_TYPE_PRIORITY = [
+  "application/x-www-form-urlencoded",
+  "multipart/form-data",
+  "multipart/related",
+];
 const JSON_CONTENT_TYPE = "application/json";
 
 /**
@@ -51,13 +55,23 @@ export function buildRequestBody(
       ...(graphqlConfig.default_fields != null && { defaultFields: graphqlConfig.default_fields }),
       nullableVariables,
     };
-    return { contentType: JSON_CONTENT_TYPE, contentTypes, required, fields: [], requiredFields: [], defaults: {}, graphql };
+    return {
+      contentType: JSON_CONTENT_TYPE,
+      contentTypes,
+      required,
+      fields: [],
+      requiredFields: [],
+      defaults: {},
+      graphql,
+    };
   }
   const contentType = CONTENT_TYPE_PRIORITY.find((type) => Object.hasOwn(content, type)) ?? JSON_CONTENT_TYPE;
   const lastType = contentTypes[contentTypes.length - 1];
   const rawSchema = lastType === undefined ? undefined : content[lastType]?.schema;
   const resolved =
-    rawSchema == null ? undefined : resolver.resolve(rawSchema, joinPointer(pointer, "content", lastType!, "schema"));
+    rawSchema == null
+      ? undefined
+      : resolver.resolve(rawSchema, joinPointer(pointer, "content", lastType!, "schema"));
   const schema = isPlainObject(resolved) ? (resolved as JsonSchema) : undefined;
   const properties = isPlainObject(schema?.properties) ? schema.properties : {};
   const defaults: Record<string, unknown> = {};

@@ -15,9 +15,15 @@ describe("hasRequiredParams", () => {
     expect(hasRequiredParams(listWith([]))).toBe(false);
     expect(hasRequiredParams(listWith([{ name: "q", in: "query", required: true }]))).toBe(true);
     expect(hasRequiredParams(listWith([{ name: "q", in: "query", required: false }]))).toBe(false);
-    expect(hasRequiredParams(listWith([{ name: "q", in: "query", required: true, schema: { default: "x" } }]))).toBe(false);
     expect(
-      hasRequiredParams(listWith([{ name: "q", in: "query", required: true, "x-airbyte-param-config-inject": { source: "region" } }])),
+      hasRequiredParams(listWith([{ name: "q", in: "query", required: true, schema: { default: "x" } }])),
+    ).toBe(false);
+    expect(
+      hasRequiredParams(
+        listWith([
+          { name: "q", in: "query", required: true, "x-airbyte-param-config-inject": { source: "region" } },
+        ]),
+      ),
     ).toBe(false);
     // Headers never count (the reference checks path and query only).
     expect(hasRequiredParams(listWith([{ name: "X-Version", in: "header", required: true }]))).toBe(false);
@@ -27,8 +33,14 @@ describe("hasRequiredParams", () => {
 describe("findCheckOperation", () => {
   it("prefers the flagged operation, whatever its action and however late its entity", () => {
     const spec = minimalSpec();
-    spec.paths["/v1/me"] = { get: { "x-airbyte-entity": "me", "x-airbyte-action": "get", "x-airbyte-preferred-for-check": true } };
-    expect(findCheckOperation(loadConnectorModel(spec))).toMatchObject({ entity: "me", action: "get", params: {} });
+    spec.paths["/v1/me"] = {
+      get: { "x-airbyte-entity": "me", "x-airbyte-action": "get", "x-airbyte-preferred-for-check": true },
+    };
+    expect(findCheckOperation(loadConnectorModel(spec))).toMatchObject({
+      entity: "me",
+      action: "get",
+      params: {},
+    });
   });
 
   it("falls back to the first list without required params, skipping those with", () => {

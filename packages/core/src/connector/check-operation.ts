@@ -19,7 +19,10 @@ export function hasRequiredParams(operation: OperationModel): boolean {
   return operation.parameters.some(
     (parameter) =>
       parameter.in === "path" ||
-      (parameter.in === "query" && parameter.required && parameter.default == null && !parameter.configInject),
+      (parameter.in === "query" &&
+        parameter.required &&
+        parameter.default == null &&
+        !parameter.configInject),
   );
 }
 
@@ -55,7 +58,8 @@ const LIMIT_PLACEHOLDER = /\{\{\s*limit\s*\}\}/;
 
 /** True when a `limit` param reaches the request: a query parameter, or a GraphQL variable template. */
 export function acceptsLimit(operation: OperationModel): boolean {
-  if (operation.parameters.some((parameter) => parameter.in === "query" && parameter.name === "limit")) return true;
+  if (operation.parameters.some((parameter) => parameter.in === "query" && parameter.name === "limit"))
+    return true;
   const variables = operation.requestBody?.graphql?.variables;
   return variables !== undefined && mentionsLimit(variables);
 }

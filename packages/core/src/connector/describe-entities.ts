@@ -61,7 +61,9 @@ export function describeEntities(model: ConnectorModel): EntityDescription[] {
 }
 
 function describeEntity(entity: EntityModel, scoped: ReadonlyMap<string, string>): EntityDescription {
-  const summary = entity.aiHints?.summary ?? (typeof entity.schema?.description === "string" ? entity.schema.description : undefined);
+  const summary =
+    entity.aiHints?.summary ??
+    (typeof entity.schema?.description === "string" ? entity.schema.description : undefined);
   return {
     name: entity.name,
     ...(summary !== undefined && { description: summary }),

@@ -34,9 +34,3 @@ export function parseLocalRef(ref: string): string[] | undefined {
   }
   return body.split("/").map((segment) => segment.replaceAll("~1", "/").replaceAll("~0", "~"));
 }
-
-/** Turns a local `$ref` into the equivalent RFC 6901 pointer (`#/a/b` → `/a/b`). */
-export function refToPointer(ref: string): string | undefined {
-  const segments = parseLocalRef(ref);
-  return segments === undefined ? undefined : joinPointer("", ...segments);
-}

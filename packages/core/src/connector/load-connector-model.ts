@@ -37,6 +37,11 @@ const IGNORED_METHODS = ["options", "head", "trace"] as const;
  *   column), structure, dangling `$ref`s, unknown actions, inconsistent auth config. `pointer` is the RFC 6901
  *   pointer of the offending node (of the key that should exist, when one is missing) and `file` the source file.
  *
+ * Differs from the reference: path-item `parameters` are applied; a duplicate entity × action (the later
+ * declaration wins, as there) and other ignored constructs are reported in `model.warnings`; a dangling `$ref` is
+ * an error instead of leaving the schema unresolved; unknown non-`x-` keys are tolerated rather than rejected;
+ * `x-airbyte-external-documentation-urls` is not required.
+ *
  * @example
  * ```ts
  * const model = loadConnectorModel("specs/stripe/connector.yaml");
@@ -44,7 +49,10 @@ const IGNORED_METHODS = ["options", "head", "trace"] as const;
  * console.log(model.baseUrl, op?.method, op?.requestPath); // https://api.stripe.com GET /v1/customers
  * ```
  */
-export function loadConnectorModel(source: ConnectorSource, options: LoadConnectorModelOptions = {}): ConnectorModel {
+export function loadConnectorModel(
+  source: ConnectorSource,
+  options: LoadConnectorModelOptions = {},
+): ConnectorModel {
   const file = typeof options?.file === "string" ? options.file : undefined;
   if (typeof source !== "string" && !(source instanceof URL) && !isPlainObject(source)) {
     throw new ConnectorSpecError(
@@ -76,7 +84,12 @@ function buildModel(context: LoadContext, document: unknown): ConnectorModel {
   const resolver = new RefResolver(document, context);
   const info = buildInfo(context, root.info);
   const servers = buildServers(context, root.servers);
-  const securitySchemes = buildSecuritySchemes(context, resolver, root.components?.securitySchemes, servers.allVariableNames);
+  const securitySchemes = buildSecuritySchemes(
+    context,
+    resolver,
+    root.components?.securitySchemes,
+    servers.allVariableNames,
+  );
   const operations = buildOperations(context, resolver, root.paths);
   const { entities, operations: kept } = buildEntities(
     context,
@@ -110,11 +123,16 @@ function buildModel(context: LoadContext, document: unknown): ConnectorModel {
   };
 }
 
-function buildOperations(context: LoadContext, resolver: RefResolver, paths: Record<string, unknown>): OperationModel[] {
+function buildOperations(
+  context: LoadContext,
+  resolver: RefResolver,
+  paths: Record<string, unknown>,
+): OperationModel[] {
   const operations: OperationModel[] = [];
   for (const [path, rawItem] of Object.entries(paths)) {
     const itemPointer = joinPointer("/paths", path);
-    if (!path.startsWith("/")) context.fail(`Path keys must start with "/"; got ${JSON.stringify(path)}.`, itemPointer);
+    if (!path.startsWith("/"))
+      context.fail(`Path keys must start with "/"; got ${JSON.stringify(path)}.`, itemPointer);
     const { node, pointer } = resolver.deref(rawItem, itemPointer);
     const item = validateNode(context, PathItemSchema, node, pointer);
     const pathParameters = item.parameters?.length
@@ -133,7 +151,11 @@ function buildOperations(context: LoadContext, resolver: RefResolver, paths: Rec
     }
     for (const method of IGNORED_METHODS) {
       if (item[method] != null) {
-        context.warn("IGNORED_METHOD", `${method.toUpperCase()} operations are not supported and are ignored.`, joinPointer(pointer, method));
+        context.warn(
+          "IGNORED_METHOD",
+          `${method.toUpperCase()} operations are not supported and are ignored.`,
+          joinPointer(pointer, method),
+        );
       }
     }
   }

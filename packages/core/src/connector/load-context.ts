@@ -18,6 +18,8 @@ export class LoadContext {
 
   /** Records a non-fatal finding. */
   warn(code: string, message: string, pointer: string, relatedPointers?: readonly string[]): void {
-    this.warnings.push(relatedPointers ? { code, message, pointer, relatedPointers } : { code, message, pointer });
+    this.warnings.push(
+      relatedPointers ? { code, message, pointer, relatedPointers } : { code, message, pointer },
+    );
   }
 }

@@ -34,7 +34,11 @@ export function getEntity(model: ConnectorModel, name: string): EntityModel | un
 }
 
 /** The operation for `entity` × `action`, or undefined. O(1) after the first lookup on a model. */
-export function getOperation(model: ConnectorModel, entity: string, action: Action | string): OperationModel | undefined {
+export function getOperation(
+  model: ConnectorModel,
+  entity: string,
+  action: Action | string,
+): OperationModel | undefined {
   return indexOf(model).operations.get(entity)?.get(action);
 }
 
@@ -48,7 +52,11 @@ export function listEntityNames(model: ConnectorModel): string[] {
  * `EntityNotFoundError` (with the available entities) or `ActionNotSupportedError` (with the entity's actions),
  * so a caller, or an LLM, can correct itself.
  */
-export function requireOperation(model: ConnectorModel, entity: string, action: Action | string): OperationModel {
+export function requireOperation(
+  model: ConnectorModel,
+  entity: string,
+  action: Action | string,
+): OperationModel {
   const operation = getOperation(model, entity, action);
   if (operation) return operation;
   const found = getEntity(model, entity);

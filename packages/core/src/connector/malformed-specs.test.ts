@@ -1,6 +1,8 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: specs spell auth_mapping templates as ${field}
+// biome-ignore-all lint/suspicious/noExplicitAny: tests reach into spec objects built on the fly
 import { ConnectorSpecError } from "@execkit/errors";
-import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { loadConnectorModel } from "./load-connector-model";
 import { minimalSpec } from "./test-fixtures";
 
@@ -39,7 +41,11 @@ const CASES: [name: string, spec: Spec, pointer: string, message: RegExp][] = [
   ],
   [
     "a dangling $ref",
-    broken((s) => (s.paths["/v1/customers"].get.responses["200"].content["application/json"].schema.$ref = "#/components/schemas/Nope")),
+    broken(
+      (s) =>
+        (s.paths["/v1/customers"].get.responses["200"].content["application/json"].schema.$ref =
+          "#/components/schemas/Nope"),
+    ),
     `${LIST}/responses/200/content/application~1json/schema/$ref`,
     /points to nothing/,
   ],
@@ -51,7 +57,11 @@ const CASES: [name: string, spec: Spec, pointer: string, message: RegExp][] = [
   ],
   [
     "an external $ref",
-    broken((s) => (s.paths["/v1/customers"].post.requestBody.content["application/json"].schema.$ref = "other.yaml#/Customer")),
+    broken(
+      (s) =>
+        (s.paths["/v1/customers"].post.requestBody.content["application/json"].schema.$ref =
+          "other.yaml#/Customer"),
+    ),
     "/paths/~1v1~1customers/post/requestBody/content/application~1json/schema/$ref",
     /not a local reference/,
   ],
@@ -73,7 +83,12 @@ const CASES: [name: string, spec: Spec, pointer: string, message: RegExp][] = [
     `${LIST}/parameters`,
     /must be an array, not an object/,
   ],
-  ["a numeric title", broken((s) => (s.info.title = 42)), "/info/title", /"title" must be a string, not a number/],
+  [
+    "a numeric title",
+    broken((s) => (s.info.title = 42)),
+    "/info/title",
+    /"title" must be a string, not a number/,
+  ],
   [
     "a missing definition id",
     broken((s) => delete s.info["x-airbyte-connector-definition-id"]),
@@ -86,7 +101,12 @@ const CASES: [name: string, spec: Spec, pointer: string, message: RegExp][] = [
     "/info/x-airbyte-connector-definition-id",
     /must be a UUID/,
   ],
-  ["an auth config of the wrong type", broken((s) => (s.components.securitySchemes.bearerAuth["x-airbyte-auth-config"].type = "array")), `${AUTH}/type`, /must be one of "object"/],
+  [
+    "an auth config of the wrong type",
+    broken((s) => (s.components.securitySchemes.bearerAuth["x-airbyte-auth-config"].type = "array")),
+    `${AUTH}/type`,
+    /must be one of "object"/,
+  ],
   [
     "an auth config without auth_mapping",
     broken((s) => delete s.components.securitySchemes.bearerAuth["x-airbyte-auth-config"].auth_mapping),
@@ -95,19 +115,34 @@ const CASES: [name: string, spec: Spec, pointer: string, message: RegExp][] = [
   ],
   [
     "an auth config property nothing uses",
-    broken((s) => (s.components.securitySchemes.bearerAuth["x-airbyte-auth-config"].properties.extra = { type: "string" })),
+    broken(
+      (s) =>
+        (s.components.securitySchemes.bearerAuth["x-airbyte-auth-config"].properties.extra = {
+          type: "string",
+        }),
+    ),
     `${AUTH}/properties/extra`,
     /used neither by auth_mapping/,
   ],
   [
     "an auth_mapping key the scheme does not understand",
-    broken((s) => (s.components.securitySchemes.bearerAuth["x-airbyte-auth-config"].auth_mapping = { api_key: "${api_key}" })),
+    broken(
+      (s) =>
+        (s.components.securitySchemes.bearerAuth["x-airbyte-auth-config"].auth_mapping = {
+          api_key: "${api_key}",
+        }),
+    ),
     `${AUTH}/auth_mapping/api_key`,
     /not understood by bearer auth \(expected: token\)/,
   ],
   [
     "a replication mapping to an unknown property",
-    broken((s) => (s.components.securitySchemes.bearerAuth["x-airbyte-auth-config"].replication_auth_key_mapping = { "credentials.key": "nope" })),
+    broken(
+      (s) =>
+        (s.components.securitySchemes.bearerAuth["x-airbyte-auth-config"].replication_auth_key_mapping = {
+          "credentials.key": "nope",
+        }),
+    ),
     `${AUTH}/replication_auth_key_mapping/credentials.key`,
     /not one of the properties/,
   ],
@@ -116,7 +151,9 @@ const CASES: [name: string, spec: Spec, pointer: string, message: RegExp][] = [
     broken((s) => {
       s.components.securitySchemes.bearerAuth = {
         type: "oauth2",
-        flows: { authorizationCode: { authorizationUrl: "https://a.test", tokenUrl: "https://a.test/t", scopes: {} } },
+        flows: {
+          authorizationCode: { authorizationUrl: "https://a.test", tokenUrl: "https://a.test/t", scopes: {} },
+        },
         "x-airbyte-token-extract": ["instance_url"],
       };
     }),
@@ -138,7 +175,12 @@ const CASES: [name: string, spec: Spec, pointer: string, message: RegExp][] = [
   ["OpenAPI 3.0", broken((s) => (s.openapi = "3.0.3")), "/openapi", /Only OpenAPI 3\.1\.x .* got "3\.0\.3"/],
   ["a missing openapi version", broken((s) => delete s.openapi), "/openapi", /"openapi" is required/],
   ["empty paths", broken((s) => (s.paths = {})), "/paths", /"paths" must not be empty/],
-  ["a path key without a leading slash", broken((s) => (s.paths["v1/x"] = {})), "/paths/v1~1x", /must start with "\/"/],
+  [
+    "a path key without a leading slash",
+    broken((s) => (s.paths["v1/x"] = {})),
+    "/paths/v1~1x",
+    /must start with "\/"/,
+  ],
   [
     "an unknown retry setting",
     broken((s) => (s.info["x-airbyte-retry-config"] = { max_retries: 3 })),
@@ -159,7 +201,13 @@ const CASES: [name: string, spec: Spec, pointer: string, message: RegExp][] = [
   ],
   [
     "a path parameter missing from the path template",
-    broken((s) => s.paths["/v1/customers/{customer_id}"].get.parameters.push({ name: "account_id", in: "path", required: true })),
+    broken((s) =>
+      s.paths["/v1/customers/{customer_id}"].get.parameters.push({
+        name: "account_id",
+        in: "path",
+        required: true,
+      }),
+    ),
     `${GET}/parameters/1/name`,
     /Path parameter "account_id" does not appear in the request path "\/v1\/customers\/\{customer_id\}"/,
   ],
@@ -199,10 +247,20 @@ const CASES: [name: string, spec: Spec, pointer: string, message: RegExp][] = [
     `${LIST}/x-airbyte-path-override/path`,
     /must start with \//,
   ],
-  ["an operation that is a string", broken((s) => (s.paths["/v1/customers"].get = "list customers")), LIST, /must be an object, not a string/],
+  [
+    "an operation that is a string",
+    broken((s) => (s.paths["/v1/customers"].get = "list customers")),
+    LIST,
+    /must be an object, not a string/,
+  ],
   [
     "a relationship without a foreign key",
-    broken((s) => (s.info["x-airbyte-entity-relationships"] = [{ source_entity: "customers", target_entity: "customers" }])),
+    broken(
+      (s) =>
+        (s.info["x-airbyte-entity-relationships"] = [
+          { source_entity: "customers", target_entity: "customers" },
+        ]),
+    ),
     "/info/x-airbyte-entity-relationships/0/foreign_key",
     /is required/,
   ],
@@ -229,7 +287,9 @@ describe("malformed specs", () => {
     const error = specError(yaml, { file: "broken.yaml" });
     expect(error.pointer).toBe("");
     expect(error.file).toBe("broken.yaml");
-    expect(error.message).toMatch(/^Invalid connector spec at broken\.yaml#: YAML syntax error at line \d+, column \d+: /);
+    expect(error.message).toMatch(
+      /^Invalid connector spec at broken\.yaml#: YAML syntax error at line \d+, column \d+: /,
+    );
   });
 
   it("reports the line and column of an error deep in the file", () => {
@@ -259,7 +319,12 @@ describe("malformed specs", () => {
 
   it("stops an alias bomb instead of expanding it", () => {
     const lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
-    for (let i = 0; i < 8; i++) lines.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(", ")}]`);
+    for (let i = 0; i < 8; i++)
+      lines.push(
+        `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(97 + i)}`)
+          .join(", ")}]`,
+      );
     expect(specError(lines.join("\n")).detail).toMatch(/cannot be turned into data/);
   });
 });

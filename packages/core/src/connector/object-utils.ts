@@ -14,7 +14,9 @@ export function extensionsOf(node: Record<string, unknown>): Record<string, unkn
  * Copies an object without its `null`/`undefined` values. YAML writes `key:` with no value as null; the model
  * treats that as absent so optional fields are either set or missing, never null.
  */
-export function withoutNulls<T extends Record<string, unknown>>(value: T): { [K in keyof T]?: Exclude<T[K], null> } {
+export function withoutNulls<T extends Record<string, unknown>>(
+  value: T,
+): { [K in keyof T]?: Exclude<T[K], null> } {
   const out: Record<string, unknown> = {};
   for (const key in value) if (value[key] !== null && value[key] !== undefined) out[key] = value[key];
   return out as { [K in keyof T]?: Exclude<T[K], null> };

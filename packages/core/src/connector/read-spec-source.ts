@@ -42,8 +42,13 @@ function readSpecFile(path: string): string {
     return readFileSync(path, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "the file does not exist" : `it could not be read (${code ?? String(error)})`;
-    throw new ConnectorSpecError(`Cannot load the connector definition: ${why}. Check the path.`, { file: path, pointer: "" }, { cause: error });
+    const why =
+      code === "ENOENT" ? "the file does not exist" : `it could not be read (${code ?? String(error)})`;
+    throw new ConnectorSpecError(
+      `Cannot load the connector definition: ${why}. Check the path.`,
+      { file: path, pointer: "" },
+      { cause: error },
+    );
   }
 }
 
@@ -76,7 +81,11 @@ function toJs(doc: Document.Parsed, file: string | undefined): unknown {
     return doc.toJS({ maxAliasCount: 1000 });
   } catch (error) {
     // Alias bombs (`maxAliasCount`) and unresolvable aliases surface only here.
-    throw new ConnectorSpecError(`The YAML cannot be turned into data: ${(error as Error).message}`, { file, pointer: "" }, { cause: error });
+    throw new ConnectorSpecError(
+      `The YAML cannot be turned into data: ${(error as Error).message}`,
+      { file, pointer: "" },
+      { cause: error },
+    );
   }
 }
 
@@ -94,7 +103,9 @@ function yamlWarning(code: string, error: YAMLError): ModelWarning {
   const where = error.linePos ? ` (line ${error.linePos[0].line}, column ${error.linePos[0].col})` : "";
   const reason = firstLine(error.message).replace(/ at line \d+, column \d+:?$/, "");
   const message =
-    code === "DUPLICATE_YAML_KEY" ? `A YAML mapping repeats a key${where}; the last value wins: ${reason}` : `${reason}${where}`;
+    code === "DUPLICATE_YAML_KEY"
+      ? `A YAML mapping repeats a key${where}; the last value wins: ${reason}`
+      : `${reason}${where}`;
   return { code, message, pointer: "" };
 }
 

@@ -1,6 +1,7 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: tests reach into spec objects built on the fly
 import { describe, expect, it } from "vitest";
-import { getOperation } from "./lookup";
 import { loadConnectorModel } from "./load-connector-model";
+import { getOperation } from "./lookup";
 import { minimalSpec } from "./test-fixtures";
 
 function withResponse(schemas: Record<string, unknown>, response: unknown) {
@@ -20,7 +21,10 @@ describe("$ref resolution", () => {
       {
         Node: {
           type: "object",
-          properties: { name: { type: "string" }, children: { type: "array", items: { $ref: "#/components/schemas/Node" } } },
+          properties: {
+            name: { type: "string" },
+            children: { type: "array", items: { $ref: "#/components/schemas/Node" } },
+          },
         },
       },
       { $ref: "#/components/schemas/Node" },
@@ -39,7 +43,10 @@ describe("$ref resolution", () => {
         Loop1: { $ref: "#/components/schemas/Loop2" },
         Loop2: { $ref: "#/components/schemas/Loop1" },
       },
-      { type: "object", properties: { a: { $ref: "#/components/schemas/A" }, loop: { $ref: "#/components/schemas/Loop1" } } },
+      {
+        type: "object",
+        properties: { a: { $ref: "#/components/schemas/A" }, loop: { $ref: "#/components/schemas/Loop1" } },
+      },
     );
     const schema = responseOf(spec);
     expect(schema.properties.a.properties.b.properties.a).toEqual({ $ref: "#/components/schemas/A" });
@@ -47,7 +54,10 @@ describe("$ref resolution", () => {
   });
 
   it("merges sibling keywords over the target, the local ones winning", () => {
-    const spec = withResponse({}, { $ref: "#/components/schemas/Customer", description: "The customer", nullable: true });
+    const spec = withResponse(
+      {},
+      { $ref: "#/components/schemas/Customer", description: "The customer", nullable: true },
+    );
     expect(responseOf(spec)).toEqual({
       type: "object",
       required: ["email"],

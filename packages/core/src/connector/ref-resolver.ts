@@ -40,7 +40,8 @@ export class RefResolver {
     let current = node;
     let currentPointer = pointer;
     for (let hops = 0; isRefNode(current); hops++) {
-      if (hops >= MAX_REF_CHAIN) this.#context.fail("This $ref chain loops back on itself.", joinPointer(pointer, "$ref"));
+      if (hops >= MAX_REF_CHAIN)
+        this.#context.fail("This $ref chain loops back on itself.", joinPointer(pointer, "$ref"));
       const target = this.#target(current.$ref, joinPointer(currentPointer, "$ref"));
       current = target.node;
       currentPointer = target.pointer;
@@ -90,11 +91,17 @@ export class RefResolver {
     return copy ?? node;
   }
 
-  #resolveObject(node: Record<string, unknown>, base: string, path: PointerSegment[], keysAreNames: boolean): unknown {
+  #resolveObject(
+    node: Record<string, unknown>,
+    base: string,
+    path: PointerSegment[],
+    keysAreNames: boolean,
+  ): unknown {
     let copy: Record<string, unknown> | undefined;
     for (const key in node) {
       const value = node[key];
-      if (value === null || typeof value !== "object" || (!keysAreNames && LITERAL_KEYWORDS.has(key))) continue;
+      if (value === null || typeof value !== "object" || (!keysAreNames && LITERAL_KEYWORDS.has(key)))
+        continue;
       path.push(key);
       const resolved = this.#resolveNode(value, base, path, !keysAreNames && SCHEMA_MAPS.has(key));
       path.pop();
@@ -170,7 +177,10 @@ export class RefResolver {
           ? (current as Record<string, unknown>)[segment]
           : undefined;
       if (next === undefined) {
-        this.#context.fail(`$ref "${ref}" points to nothing: the document has no node there. Fix the reference or add the target.`, refPointer);
+        this.#context.fail(
+          `$ref "${ref}" points to nothing: the document has no node there. Fix the reference or add the target.`,
+          refPointer,
+        );
       }
       current = next;
     }

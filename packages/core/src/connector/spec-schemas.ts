@@ -14,23 +14,32 @@ const stringRecord = z.record(z.string(), z.string());
 const looseRecord = z.record(z.string(), z.unknown());
 
 function nonEmptyRecord<T extends z.ZodType>(schema: T, what: string) {
-  return schema.refine((value) => Object.keys(value as object).length > 0, { message: `${what} must not be empty.` });
+  return schema.refine((value) => Object.keys(value as object).length > 0, {
+    message: `${what} must not be empty.`,
+  });
 }
 
 /** Canonical 8-4-4-4-12 form; Python's `UUID()` also accepts no hyphens, braces and a `urn:uuid:` prefix. */
-export const UUID_PATTERN = /^(?:urn:uuid:)?\{?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\}?$/i;
+export const UUID_PATTERN =
+  /^(?:urn:uuid:)?\{?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\}?$/i;
 
+/** One `servers[]` entry. */
 export const ServerSchema = z.looseObject({
   url: z.string().min(1),
   description: optionalString,
   variables: z
     .record(
       z.string(),
-      z.looseObject({ default: z.string(), description: optionalString, enum: z.array(z.string()).nullish() }),
+      z.looseObject({
+        default: z.string(),
+        description: optionalString,
+        enum: z.array(z.string()).nullish(),
+      }),
     )
     .nullish(),
 });
 
+/** `components`: only the maps the loader reads are typed. */
 export const ComponentsSchema = z.looseObject({
   schemas: looseRecord.nullish(),
   securitySchemes: looseRecord.nullish(),
@@ -39,6 +48,7 @@ export const ComponentsSchema = z.looseObject({
   responses: looseRecord.nullish(),
 });
 
+/** The document root: OpenAPI 3.1, `info`, non-empty `paths`, at least one server. */
 export const RootSchema = z.looseObject({
   openapi: z.union([z.string(), z.number()]).superRefine((value, context) => {
     if (typeof value !== "string" || !value.startsWith("3.1.")) {
@@ -64,14 +74,17 @@ const RelationshipSchema = z.looseObject({
   parent_record_filter: looseRecord.nullish(),
 });
 
+/** `info` with the runtime `x-airbyte-*` extensions (metadata-only extensions pass through untyped). */
 export const InfoSchema = z.looseObject({
   title: z.string(),
   version: z.string(),
   description: optionalString,
-  "x-airbyte-connector-name": z.string().min(1).nullish(),
+  "x-airbyte-connector-name": optionalString,
   "x-airbyte-connector-definition-id": z.string().regex(UUID_PATTERN, { message: "must be a UUID" }),
   "x-airbyte-retry-config": looseRecord.nullish(),
-  "x-airbyte-scoping": z.array(z.looseObject({ param: z.string().min(1), config_key: optionalString })).nullish(),
+  "x-airbyte-scoping": z
+    .array(z.looseObject({ param: z.string().min(1), config_key: optionalString }))
+    .nullish(),
   "x-airbyte-response-error-check": z
     .looseObject({ field: z.string().min(1), on_value: z.unknown(), message_field: optionalString })
     .superRefine((value, context) => {
@@ -85,9 +98,12 @@ export const InfoSchema = z.looseObject({
     })
     .nullish(),
   "x-airbyte-entity-relationships": z.array(RelationshipSchema).nullish(),
-  "x-airbyte-replication-config": z.looseObject({ replication_config_constants: looseRecord.nullish() }).nullish(),
+  "x-airbyte-replication-config": z
+    .looseObject({ replication_config_constants: looseRecord.nullish() })
+    .nullish(),
 });
 
+/** `x-airbyte-ai-hints` on an operation or an entity schema. */
 export const AiHintsSchema = z.looseObject({
   summary: optionalString,
   when_to_use: optionalString,
@@ -97,8 +113,10 @@ export const AiHintsSchema = z.looseObject({
   search_strategy: optionalString,
 });
 
+/** A path item; its operations are validated one by one with {@link OperationSchema}. */
 export const PathItemSchema = z.looseObject({ parameters: z.array(z.unknown()).nullish() });
 
+/** An operation with its `x-airbyte-*` keys. `x-airbyte-entity` and `x-airbyte-action` are required. */
 export const OperationSchema = z.looseObject({
   "x-airbyte-entity": z.string().min(1),
   "x-airbyte-action": z.enum(SPEC_ACTIONS as [string, ...string[]]),
@@ -110,18 +128,19 @@ export const OperationSchema = z.looseObject({
   "x-airbyte-path-override": z
     .looseObject({ path: z.string().startsWith("/", { message: "must start with /" }) })
     .nullish(),
-  "x-airbyte-record-extractor": z.string().min(1).nullish(),
+  "x-airbyte-record-extractor": optionalString,
   "x-airbyte-meta-extractor": stringRecord.nullish(),
   "x-airbyte-record-transform": stringRecord.nullish(),
-  "x-airbyte-record-filter": z.string().min(1).nullish(),
+  "x-airbyte-record-filter": optionalString,
   "x-airbyte-file-url": optionalString,
-  "x-airbyte-upload-file-param": z.string().min(1).nullish(),
+  "x-airbyte-upload-file-param": optionalString,
   "x-airbyte-preferred-for-check": optionalBoolean,
   "x-airbyte-untested": optionalBoolean,
   "x-airbyte-no-pagination": optionalString,
   "x-airbyte-ai-hints": AiHintsSchema.nullish(),
 });
 
+/** An operation or path-item parameter. */
 export const ParameterSchema = z.looseObject({
   name: z.string().min(1),
   in: z.enum(["path", "query", "header", "cookie"]),
@@ -137,6 +156,7 @@ export const ParameterSchema = z.looseObject({
 
 const MediaTypeSchema = z.looseObject({ schema: looseRecord.nullish() }).nullish();
 
+/** `x-airbyte-body-type` with `type: graphql`. */
 export const GraphqlBodySchema = z.looseObject({
   type: z.literal("graphql"),
   query: z.string().min(1),
@@ -146,6 +166,7 @@ export const GraphqlBodySchema = z.looseObject({
   "x-airbyte-nullable-variables": z.array(z.string()).nullish(),
 });
 
+/** `requestBody`, possibly with a GraphQL body type. */
 export const RequestBodySchema = z.looseObject({
   description: optionalString,
   required: optionalBoolean,
@@ -153,6 +174,7 @@ export const RequestBodySchema = z.looseObject({
   "x-airbyte-body-type": GraphqlBodySchema.nullish(),
 });
 
+/** One entry of `responses`. */
 export const ResponseSchema = z.looseObject({
   description: optionalString,
   content: z.record(z.string(), MediaTypeSchema).nullish(),
@@ -177,6 +199,7 @@ const REQUIRED_BY_TYPE: Record<string, readonly [key: string, why: string][]> = 
   openIdConnect: [["openIdConnectUrl", "the OpenID Connect discovery URL"]],
 };
 
+/** A security scheme; the keys each type needs (`name`/`in`, `scheme`, `flows`…) are checked per type. */
 export const SecuritySchemeSchema = z
   .looseObject({
     type: z.enum(["apiKey", "http", "oauth2", "openIdConnect"]),
@@ -216,6 +239,7 @@ export const SecuritySchemeSchema = z
     }
   });
 
+/** `x-airbyte-auth-config`: `type: object`, non-empty `properties` and `auth_mapping`. */
 export const AuthConfigSchema = z.looseObject({
   type: z.literal("object"),
   title: optionalString,

@@ -1,16 +1,22 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: specs spell auth_mapping templates as ${field}
+// biome-ignore-all lint/suspicious/noExplicitAny: tests reach into spec objects built on the fly
 // Test support only: not exported from the package.
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** `../shared` beside the repository, or `EXECKIT_SHARED_DIR`. */
-export const SHARED_DIR = process.env.EXECKIT_SHARED_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), "../../../../../shared");
+export const SHARED_DIR =
+  process.env.EXECKIT_SHARED_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), "../../../../../shared");
 /** The real connector specs used as test data. */
 export const SPECS_DIR = join(SHARED_DIR, "airbyte-specs");
 /** True when the shared specs are present; tests that need them skip otherwise. */
 export const HAS_SHARED_SPECS = existsSync(SPECS_DIR);
 /** Shown by skipped tests so nobody mistakes a skip for a pass. */
 export const SKIP_REASON = `shared connector specs not found at ${SPECS_DIR} (set EXECKIT_SHARED_DIR to run these tests)`;
+
+/** Recorded traffic of the reference executor, one JSON file per spec. */
+export const GOLDEN_DIR = join(SHARED_DIR, "airbyte-golden");
 
 /** The connector.yaml of one shared spec. */
 export function specPath(name: string): string {
@@ -34,7 +40,12 @@ export function minimalSpec(): Record<string, any> {
           "x-airbyte-entity": "customers",
           "x-airbyte-action": "list",
           parameters: [{ name: "limit", in: "query", schema: { type: "integer" } }],
-          responses: { "200": { description: "ok", content: { "application/json": { schema: { $ref: "#/components/schemas/CustomerList" } } } } },
+          responses: {
+            "200": {
+              description: "ok",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/CustomerList" } } },
+            },
+          },
         },
         post: {
           "x-airbyte-entity": "customers",
@@ -73,7 +84,10 @@ export function minimalSpec(): Record<string, any> {
           required: ["email"],
           properties: { email: { type: "string" }, plan: { type: "string", default: "free" } },
         },
-        CustomerList: { type: "object", properties: { data: { type: "array", items: { $ref: "#/components/schemas/Customer" } } } },
+        CustomerList: {
+          type: "object",
+          properties: { data: { type: "array", items: { $ref: "#/components/schemas/Customer" } } },
+        },
       },
     },
   };

@@ -22,7 +22,10 @@ export function validateNode<S extends z.ZodType>(
   if (issue.code === "unrecognized_keys" && issue.keys[0] !== undefined) path.push(issue.keys[0]);
   const extra = result.error.issues.length - 1;
   const detail = describeIssue(issue, valueAt(value, path), path);
-  context.fail(extra > 0 ? `${detail} (and ${extra} more problem${extra === 1 ? "" : "s"} here)` : detail, joinPointer(pointer, ...path));
+  context.fail(
+    extra > 0 ? `${detail} (${extra} more problem${extra === 1 ? "" : "s"} in the same object.)` : detail,
+    joinPointer(pointer, ...path),
+  );
 }
 
 /** A union failure carries one issue list per branch; the branch that got furthest explains the problem best. */
@@ -40,7 +43,9 @@ function deepestIssue(issue: Issue): Issue {
 function describeIssue(issue: Issue, received: unknown, path: readonly PointerSegment[]): string {
   const key = path.length > 0 ? `"${String(path[path.length - 1])}"` : "this node";
   if (received === undefined && issue.code !== "custom") {
-    return issue.code === "invalid_type" ? `${key} is required (expected ${article(issue.expected)}).` : `${key} is required.`;
+    return issue.code === "invalid_type"
+      ? `${key} is required (expected ${article(issue.expected)}).`
+      : `${key} is required.`;
   }
   switch (issue.code) {
     case "invalid_type":
@@ -77,7 +82,8 @@ export function typeName(value: unknown): string {
 }
 
 function preview(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (typeof value === "string")
+    return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
   if (value === null || typeof value !== "object") return String(value);
   return typeName(value);
 }

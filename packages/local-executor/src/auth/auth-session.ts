@@ -88,15 +88,22 @@ export class AuthSession {
    * Called before a request's URL is built too, since a refresh may extract a server variable (salesforce's
    * `instance_url`) that changes the base URL.
    */
-  async ensureFresh(signal?: AbortSignal): Promise<void> {
-    if (this.scheme.authType !== "oauth2" || !this.canRefresh) return;
+  ensureFresh(signal?: AbortSignal): Promise<void> | undefined {
+    // Returns undefined (not a resolved promise) when nothing is due, so the hot path needs no await.
+    if (this.scheme.authType !== "oauth2" || !this.canRefresh) return undefined;
     const expired = this.#refreshAt !== undefined && this.#now() >= this.#refreshAt;
-    if (!this.#options.secrets.access_token || expired) await this.refresh(signal);
+    if (!this.#options.secrets.access_token || expired) return this.refresh(signal);
+    return undefined;
   }
 
   /** Builds the auth of a request, refreshing first when the token is absent or about to expire. */
   async material(signal?: AbortSignal): Promise<AuthMaterial> {
     await this.ensureFresh(signal);
+    return this.#build();
+  }
+
+  /** The auth of a request from the current credentials, without any refresh check. */
+  current(): AuthMaterial {
     return this.#build();
   }
 

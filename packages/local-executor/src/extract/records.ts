@@ -25,13 +25,19 @@ function parseSimplePath(path: string): Step[] | undefined {
   return steps;
 }
 
+const pathCache = new Map<string, Step[] | null>();
+
 /**
  * Evaluates a JSONPath; every match's value, in document order. The basic grammar is evaluated with the
  * semantics of the reference's jsonpath-ng (a `[*]` over an object or a scalar treats it as a one-item list, so
  * zendesk-chat's `$[*][*]` over an object yields the object); anything richer goes to jsonpath-plus.
  */
 export function queryJsonPath(path: string, body: unknown): unknown[] {
-  const steps = parseSimplePath(path.trim());
+  let steps = pathCache.get(path);
+  if (steps === undefined) {
+    steps = parseSimplePath(path.trim()) ?? null;
+    pathCache.set(path, steps);
+  }
   if (!steps) {
     if (body === null || typeof body !== "object") return [];
     return JSONPath({ path, json: body as object, wrap: true, eval: false }) as unknown[];
@@ -68,7 +74,10 @@ export function queryJsonPath(path: string, body: unknown): unknown[] {
  */
 export function wrapPrimitives(value: unknown): unknown {
   if (value === null || value === undefined) return null;
-  if (Array.isArray(value)) return value.map((item) => (isPlainObject(item) ? item : { value: item }));
+  if (Array.isArray(value)) {
+    // Most lists are already objects: return them as they are instead of copying.
+    return value.every(isPlainObject) ? value : value.map((item) => (isPlainObject(item) ? item : { value: item }));
+  }
   if (typeof value === "object") return value;
   return { value };
 }

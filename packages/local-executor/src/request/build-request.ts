@@ -1,4 +1,4 @@
-import type { OperationModel } from "@execkit/core";
+import type { OperationModel, ParameterModel } from "@execkit/core";
 import { InvalidParameterError, type Redactor } from "@execkit/errors";
 import { encodeFormPairs, flattenFormFields, quotePathSegment, scalarToString } from "./encode";
 import { buildGraphqlBody } from "./graphql-body";
@@ -24,6 +24,18 @@ export interface BuildRequestOptions {
   boundary?: string;
 }
 
+const queryParameterCache = new WeakMap<OperationModel, Map<string, ParameterModel>>();
+
+/** The operation's `in: query` params by name (cached: models are immutable). */
+function queryParameters(operation: OperationModel): Map<string, ParameterModel> {
+  let map = queryParameterCache.get(operation);
+  if (!map) {
+    map = new Map(operation.parameters.filter((p) => p.in === "query").map((p) => [p.name, p]));
+    queryParameterCache.set(operation, map);
+  }
+  return map;
+}
+
 /** Fills `{name}` placeholders with params, each percent-encoded as one path segment. */
 export function buildPath(template: string, params: Readonly<Record<string, unknown>>): string {
   return template.replace(/\{(\w+)\}/g, (_match, name: string) =>
@@ -44,7 +56,7 @@ export function buildQuery(
   params: Readonly<Record<string, unknown>>,
   configValues: Readonly<Record<string, string>>,
 ): Array<[string, string]> {
-  const declared = new Map(operation.parameters.filter((p) => p.in === "query").map((p) => [p.name, p]));
+  const declared = queryParameters(operation);
   const pairs: Array<[string, string]> = [];
   for (const [name, value] of Object.entries(params)) {
     const parameter = declared.get(name);

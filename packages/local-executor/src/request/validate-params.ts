@@ -38,9 +38,16 @@ export interface SuppliedElsewhere {
   authHeaders: ReadonlySet<string>;
 }
 
-/** The `{name}` placeholders of a path template. */
+const placeholderCache = new Map<string, string[]>();
+
+/** The `{name}` placeholders of a path template (cached per template). */
 export function pathPlaceholders(path: string): string[] {
-  return [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
+  let names = placeholderCache.get(path);
+  if (!names) {
+    names = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
+    placeholderCache.set(path, names);
+  }
+  return names;
 }
 
 /**
@@ -73,9 +80,9 @@ export function validateParams(
       );
     }
   }
-  const placeholders = new Set(pathPlaceholders(path));
+  const placeholders = pathPlaceholders(path);
   for (const parameter of operation.parameters) {
-    if (parameter.in === "path" && placeholders.has(parameter.name)) continue;
+    if (parameter.in === "path" && placeholders.includes(parameter.name)) continue;
     if (!parameter.required || params[parameter.name] !== undefined) continue;
     if (parameter.in === "path") {
       // A declared path parameter the (overridden) path does not use is not needed.

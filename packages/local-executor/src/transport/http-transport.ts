@@ -67,6 +67,9 @@ const RETRYABLE_NETWORK_CODES_BEFORE_SEND = new Set([
   "UND_ERR_CONNECT_TIMEOUT",
 ]);
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+const PRECISE_TIMEOUT_BELOW_MS = 5_000;
 
 /**
  * Sends requests with undici through one dispatcher: auth, timeouts, cancellation, retries, the 401 → refresh →
@@ -90,16 +93,23 @@ export class HttpTransport {
     return this.#options.auth;
   }
 
-  async send(req: TransportRequest, signal?: AbortSignal): Promise<TransportResponse> {
+  async send(original: TransportRequest, signal?: AbortSignal): Promise<TransportResponse> {
     const { retryConfig, redactor } = this.#options;
-    const maxAttempts = req.retry === false ? 1 : retryConfig.maxAttempts;
+    const maxAttempts = original.retry === false ? 1 : retryConfig.maxAttempts;
+    let req = original;
+    let redirects = 0;
     let attempt = 0;
     let sends = 0;
     let authRetried = false;
     for (;;) {
       if (signal?.aborted) throw this.#aborted(req, signal);
       const auth = req.authenticate ? this.#options.auth : undefined;
-      const material = auth ? await auth.material(signal) : undefined;
+      let material: AuthMaterial | undefined;
+      if (auth) {
+        const pending = auth.ensureFresh(signal);
+        if (pending) await pending;
+        material = auth.current();
+      }
       sends++;
       let response: TransportResponse;
       try {
@@ -118,7 +128,16 @@ export class HttpTransport {
         throw error;
       }
       const { status } = response;
-      if (status < 400 || req.acceptAnyStatus) return response;
+      if (REDIRECTS.has(status) && response.headers.location && redirects < MAX_REDIRECTS) {
+        await discard(response);
+        req = redirected(req, response);
+        redirects++;
+        continue;
+      }
+      if (status < 400 || req.acceptAnyStatus) {
+        if (response.stream && !req.stream) response.text = await readBounded(response.stream, Number.POSITIVE_INFINITY);
+        return response;
+      }
       if (status === 401 && auth && material && !authRetried) {
         // The first 401 after a token was used may mean it expired: refresh (or pick up a concurrent refresh)
         // and send once more. A second 401 is final.
@@ -181,45 +200,75 @@ export class HttpTransport {
     signal: AbortSignal | undefined,
   ): Promise<TransportResponse> {
     const { timeoutMs, dispatcher, logger, userAgent } = this.#options;
-    const url = material ? appendQuery(req.url, material.query) : req.url;
+    const url = material && material.query.length > 0 ? appendQuery(req.url, material.query) : req.url;
     const headers: Record<string, string> = { accept: "*/*", "user-agent": userAgent };
     mergeHeaders(headers, req.headers);
     if (material) mergeHeaders(headers, material.headers);
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(signal!.reason);
-    signal?.addEventListener("abort", onAbort, { once: true });
-    let timedOut = false;
-    let phase: "headers" | "body" = "headers";
-    const timer =
-      timeoutMs > 0
-        ? setTimeout(() => {
-            timedOut = true;
-            controller.abort(new Error("timeout"));
-          }, timeoutMs)
-        : undefined;
     const startedAt = Date.now();
-    const cleanup = () => {
+    let phase: "headers" | "body" = "headers";
+    // undici's own timers tick at about one second, fine for the default 30 s but not for a 200 ms limit: short
+    // limits get a native timer (and an AbortController), long ones stay on the cheaper undici timeouts.
+    let requestSignal = signal;
+    let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
+    let unlink: (() => void) | undefined;
+    if (timeoutMs > 0 && timeoutMs < PRECISE_TIMEOUT_BELOW_MS) {
+      const controller = new AbortController();
+      timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort(new Error(`timed out after ${timeoutMs} ms`));
+      }, timeoutMs);
+      if (signal) {
+        const onAbort = () => controller.abort(signal.reason);
+        signal.addEventListener("abort", onAbort, { once: true });
+        unlink = () => signal.removeEventListener("abort", onAbort);
+      }
+      requestSignal = controller.signal;
+    }
+    const settle = () => {
       if (timer) clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
+      timer = undefined;
     };
     try {
+      // The caller's signal is passed straight through; headers must arrive within timeoutMs and the body may not
+      // stall longer than timeoutMs between chunks.
       const response = await request(url, {
         method: req.method as Dispatcher.HttpMethod,
         headers,
         body: req.body,
         dispatcher,
-        signal: controller.signal,
-        headersTimeout: timeoutMs > 0 ? timeoutMs + 1000 : 0,
-        bodyTimeout: timeoutMs > 0 ? timeoutMs : 0,
+        signal: requestSignal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
       });
       phase = "body";
       const responseHeaders = flattenHeaders(response.headers);
-      if (req.stream && response.statusCode < 400) {
-        // The timer covered the wait for headers; from here the body's idle timeout (bodyTimeout) applies, so a
-        // large download is not cut off by the total-time limit. The caller's signal stays attached.
-        if (timer) clearTimeout(timer);
+      const status = response.statusCode;
+      if ((req.stream && status < 400) || (REDIRECTS.has(status) && responseHeaders.location)) {
+        // A stream's total time is unbounded on purpose (a large download); only its idle gaps are limited.
+        settle();
         const stream = response.body as unknown as Readable;
-        stream.once("close", () => signal?.removeEventListener("abort", onAbort));
+        if (unlink) stream.once("close", unlink);
+        if (logger.enabled) {
+          logger.log({
+            kind: req.kind,
+            method: req.method,
+            url,
+            attempt: attemptNumber,
+            requestHeaders: headers,
+            requestBody: req.body,
+            status,
+            responseHeaders,
+            responseBody: "<streamed binary content>",
+            startedAt,
+          });
+        }
+        return { status, headers: responseHeaders, url, stream };
+      }
+      const text = await response.body.text();
+      settle();
+      unlink?.();
+      if (logger.enabled) {
         logger.log({
           kind: req.kind,
           method: req.method,
@@ -227,31 +276,17 @@ export class HttpTransport {
           attempt: attemptNumber,
           requestHeaders: headers,
           requestBody: req.body,
-          status: response.statusCode,
+          status,
           responseHeaders,
-          responseBody: "<streamed binary content>",
+          responseBody: text,
           startedAt,
         });
-        return { status: response.statusCode, headers: responseHeaders, url, stream };
       }
-      const text = await response.body.text();
-      cleanup();
-      logger.log({
-        kind: req.kind,
-        method: req.method,
-        url,
-        attempt: attemptNumber,
-        requestHeaders: headers,
-        requestBody: req.body,
-        status: response.statusCode,
-        responseHeaders,
-        responseBody: text,
-        startedAt,
-      });
-      return { status: response.statusCode, headers: responseHeaders, url, text };
+      return { status, headers: responseHeaders, url, text };
     } catch (cause) {
-      cleanup();
-      const error = this.#classify(req, cause, { timedOut, phase, signal });
+      settle();
+      unlink?.();
+      const error = this.#classify(req, cause, { phase, signal, timedOut });
       logger.log({
         kind: req.kind,
         method: req.method,
@@ -269,7 +304,7 @@ export class HttpTransport {
   #classify(
     req: TransportRequest,
     cause: unknown,
-    state: { timedOut: boolean; phase: "headers" | "body"; signal: AbortSignal | undefined },
+    state: { phase: "headers" | "body"; signal: AbortSignal | undefined; timedOut: boolean },
   ): ExecKitError {
     const { redactor, timeoutMs } = this.#options;
     if (state.signal?.aborted) return this.#aborted(req, state.signal, cause);
@@ -336,6 +371,32 @@ export class HttpTransport {
   }
 }
 
+/**
+ * The request to send after a redirect: 303 (and 301/302 after a POST) become a body-less GET, as browsers and
+ * httpx do. Auth is dropped when the redirect leaves the origin, so credentials never follow a redirect to
+ * another host.
+ */
+function redirected(req: TransportRequest, response: TransportResponse): TransportRequest {
+  const target = new URL(response.headers.location!, req.url);
+  const toGet = response.status === 303 || ((response.status === 301 || response.status === 302) && req.method === "POST");
+  const sameOrigin = target.origin === new URL(req.url).origin;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    const lower = name.toLowerCase();
+    if (toGet && (lower === "content-type" || lower === "content-length")) continue;
+    if (!sameOrigin && (lower === "authorization" || lower === "cookie")) continue;
+    headers[name] = value;
+  }
+  return {
+    ...req,
+    url: target.toString(),
+    method: toGet ? "GET" : req.method,
+    body: toGet ? undefined : req.body,
+    headers,
+    authenticate: req.authenticate && sameOrigin,
+  };
+}
+
 function mergeHeaders(target: Record<string, string>, source: Readonly<Record<string, string>>): void {
   for (const [name, value] of Object.entries(source)) {
     const lower = name.toLowerCase();
@@ -361,11 +422,15 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/** Drops a body we will not read. The noop listener keeps the abort undici emits from being unhandled. */
 async function discard(response: TransportResponse): Promise<void> {
-  if (response.stream && !response.stream.destroyed) response.stream.destroy();
+  if (response.stream && !response.stream.destroyed) {
+    response.stream.on("error", () => {});
+    response.stream.destroy();
+  }
 }
 
-async function readBounded(stream: Readable | undefined): Promise<string> {
+async function readBounded(stream: Readable | undefined, limit = MAX_ERROR_BODY_BYTES): Promise<string> {
   if (!stream) return "";
   const chunks: Buffer[] = [];
   let size = 0;
@@ -373,11 +438,12 @@ async function readBounded(stream: Readable | undefined): Promise<string> {
     for await (const chunk of stream) {
       chunks.push(chunk as Buffer);
       size += (chunk as Buffer).length;
-      if (size >= MAX_ERROR_BODY_BYTES) break;
+      if (size >= limit) break;
     }
   } catch {
     // The error body is only context; a broken one still yields the status error.
   } finally {
+    stream.on("error", () => {});
     stream.destroy();
   }
   return Buffer.concat(chunks).toString("utf8");

@@ -310,7 +310,7 @@ export const DANGEROUS_SNIPPETS: readonly CorpusCase[] = [
     name: "sys.modules lookup",
     code: 'import sys\nsys.modules["os"].system("id")',
     expected: [
-      { line: 2, rule: "dynamic.sys_modules", severity: "high" },
+      { line: 2, rule: "dynamic.sys_modules_read", severity: "medium" },
       { line: 2, rule: "process.os_system", severity: "high" },
     ],
   },
@@ -318,7 +318,7 @@ export const DANGEROUS_SNIPPETS: readonly CorpusCase[] = [
     name: "sys.modules.get lookup",
     code: 'import sys\nsys.modules.get("subprocess").run(["id"])',
     expected: [
-      { line: 2, rule: "dynamic.sys_modules", severity: "high" },
+      { line: 2, rule: "dynamic.sys_modules_read", severity: "medium" },
       { line: 2, rule: "process.subprocess", severity: "high" },
     ],
   },
@@ -444,6 +444,69 @@ export const DANGEROUS_SNIPPETS: readonly CorpusCase[] = [
     name: "EPICS address list override",
     code: 'import os\nos.environ["EPICS_CA_ADDR_LIST"] = "10.0.0.255"\nimport epics',
     expected: [{ line: 2, rule: "environment.epics_override", severity: "high" }],
+  },
+  {
+    name: "Tango attribute assignment",
+    code: 'import tango\ndev = tango.DeviceProxy("sr/ps/q1")\ndev.current = 12.5',
+    expected: [{ line: 3, rule: "tango.write_attribute", severity: "medium" }],
+  },
+  {
+    name: "caproto sync client write",
+    code: 'from caproto.sync.client import write as w\nw("SR:MAG:SP", 1.0)',
+    expected: [{ line: 2, rule: "caproto.write", severity: "medium" }],
+  },
+  {
+    name: "p4p put inside a with block",
+    code: 'from p4p.client.thread import Context\nwith Context("pva") as ctx:\n    ctx.put("SR:SP", 2.0)',
+    expected: [{ line: 3, rule: "p4p.put", severity: "medium" }],
+  },
+  {
+    name: "os.system as a default argument",
+    code: "import os\n\ndef run(cmd, runner=os.system):\n    return runner(cmd)",
+    expected: [{ line: 4, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "os.system from a dict of handlers",
+    code: 'import os\nhandlers = {"run": os.system}\nhandlers["run"]("id")',
+    expected: [{ line: 3, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "os.system through a walrus",
+    code: 'import os\n(run := os.system)("id")',
+    expected: [{ line: 2, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "eval passed to map",
+    code: 'exprs = ["1 + 1", "2 * 3"]\nresults = {"v": list(map(eval, exprs))}',
+    expected: [{ line: 2, rule: "dynamic.eval", severity: "high" }],
+  },
+  {
+    name: "exec of a file's contents",
+    code: 'exec(open("helper.py").read())',
+    expected: [
+      { line: 1, rule: "dynamic.exec", severity: "high" },
+      { line: 1, rule: "filesystem.read", severity: "low" },
+    ],
+  },
+  {
+    name: "os module through globals()",
+    code: 'import os\nglobals()["os"].system("id")',
+    expected: [{ line: 2, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "subprocess via a star import",
+    code: 'from subprocess import *\ncheck_output(["id"])',
+    expected: [{ line: 2, rule: "process.subprocess", severity: "high" }],
+  },
+  {
+    name: "environment update",
+    code: 'import os\nos.environ.update({"PATH": "/tmp"})',
+    expected: [{ line: 2, rule: "environment.write", severity: "medium" }],
+  },
+  {
+    name: "open for writing in the home folder",
+    code: 'import os\nwith open(os.path.expanduser("~/.profile"), "a") as fh:\n    fh.write("x")',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
   },
 ];
 
@@ -686,6 +749,46 @@ export const BENIGN_SNIPPETS: readonly CorpusCase[] = [
   {
     name: "string methods that look like code",
     code: 'text = "system"\nresults = {"v": text.replace("sys", "eco")}',
+    expected: [],
+  },
+  {
+    name: "Tango attribute read",
+    code: 'import tango\ndev = tango.DeviceProxy("sr/ps/q1")\nresults = {"current": dev.current}',
+    expected: [{ line: 3, rule: "tango.read_attribute", severity: "low" }],
+  },
+  {
+    name: "urllib.parse helpers",
+    code: 'from urllib.parse import quote, urlencode\nresults = {"q": quote("a b"), "e": urlencode({"a": 1})}',
+    expected: [],
+  },
+  {
+    name: "pandas reads an absolute path",
+    code: 'import pandas as pd\ndf = pd.read_csv("/data/archive/bpm.csv")\nresults = {"n": len(df)}',
+    expected: [],
+  },
+  {
+    name: "http status constants",
+    code: 'import http\nresults = {"ok": int(http.HTTPStatus.OK)}',
+    expected: [],
+  },
+  {
+    name: "a default argument that is harmless",
+    code: 'import math\n\ndef f(x, fn=math.sqrt):\n    return fn(x)\n\nresults = {"v": f(4)}',
+    expected: [],
+  },
+  {
+    name: "a dict of harmless handlers",
+    code: 'import statistics\nops = {"mean": statistics.mean}\nresults = {"m": ops["mean"]([1, 2])}',
+    expected: [],
+  },
+  {
+    name: "keras-style compile and fit",
+    code: 'class Model:\n    def compile(self, optimizer):\n        self.optimizer = optimizer\n\nm = Model()\nm.compile(optimizer="adam")\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "exec-like method names",
+    code: 'class Engine:\n    def exec_driver_sql(self, q):\n        return q\n\nresults = {"q": Engine().exec_driver_sql("select 1")}',
     expected: [],
   },
 ];

@@ -46,7 +46,12 @@ const caget = finding({
   symbol: "epics.caget",
 });
 const system = finding({ line: 7 });
-const network = finding({ rule: "network.http", category: "network", severity: "medium", symbol: "requests.get" });
+const network = finding({
+  rule: "network.http",
+  category: "network",
+  severity: "medium",
+  symbol: "requests.get",
+});
 const syntaxError = report([], {
   syntaxValid: false,
   syntaxErrors: [{ line: 3, column: 11, message: "invalid syntax" }],
@@ -60,7 +65,9 @@ describe("decideExecutionMode", () => {
         blocked: false,
       });
     }
-    expect(decideExecutionMode(report([caget]), { epicsWritesEnabled: false }).reason).toMatch(/Only control-system reads/);
+    expect(decideExecutionMode(report([caget]), { epicsWritesEnabled: false }).reason).toMatch(
+      /Only control-system reads/,
+    );
   });
 
   it("grants write access when the code writes and writes are enabled", () => {
@@ -136,7 +143,9 @@ describe("decideApproval", () => {
   });
 
   it("rejects unknown settings, naming the key", () => {
-    expect(() => decideApproval(report(), { mode: "selective" as never })).toThrow(/approval\.mode is "selective"/);
+    expect(() => decideApproval(report(), { mode: "selective" as never })).toThrow(
+      /approval\.mode is "selective"/,
+    );
     expect(() => decideApproval(report(), { mode: "disabled", onHighRisk: "ignore" as never })).toThrow(
       /approval\.onHighRisk/,
     );
@@ -147,28 +156,37 @@ describe("decidePolicy", () => {
   const approval = { mode: "epics_writes" as const };
 
   it("regenerates unparsable code before looking at anything else", () => {
-    expect(decidePolicy(syntaxError, { approval, executionControl: { epicsWritesEnabled: false } })).toMatchObject({
+    expect(
+      decidePolicy(syntaxError, { approval, executionControl: { epicsWritesEnabled: false } }),
+    ).toMatchObject({
       action: "regenerate",
       mode: "read_only",
     });
   });
 
   it("blocks forbidden writes even where approval would otherwise be asked", () => {
-    const decision = decidePolicy(report([caput]), { approval, executionControl: { epicsWritesEnabled: false } });
+    const decision = decidePolicy(report([caput]), {
+      approval,
+      executionControl: { epicsWritesEnabled: false },
+    });
     expect(decision.action).toBe("block");
     expect(decision.mode).toBe("read_only");
     expect(decision.reasons[0]).toMatch(/code is blocked/);
   });
 
   it("asks for approval of allowed writes and runs them with write access", () => {
-    expect(decidePolicy(report([caput]), { approval, executionControl: { epicsWritesEnabled: true } })).toMatchObject({
+    expect(
+      decidePolicy(report([caput]), { approval, executionControl: { epicsWritesEnabled: true } }),
+    ).toMatchObject({
       action: "approve",
       mode: "write_access",
     });
   });
 
   it("runs read-only analysis code without asking", () => {
-    expect(decidePolicy(report([caget]), { approval, executionControl: { epicsWritesEnabled: true } })).toMatchObject({
+    expect(
+      decidePolicy(report([caget]), { approval, executionControl: { epicsWritesEnabled: true } }),
+    ).toMatchObject({
       action: "run",
       mode: "read_only",
     });

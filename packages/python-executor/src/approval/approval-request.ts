@@ -26,6 +26,8 @@ export interface ApprovalRequest {
   notebookLink: string;
   /** A readable summary for chat interfaces, including the code. */
   userMessage: string;
+  /** The request's `sessionContext` (user id, chat id, …), so an interface can route the request. */
+  sessionContext?: Record<string, unknown>;
 }
 
 /** The zod schema of the resume value: `new Command({ resume: { approved, comment?, codeSha256? } })`. */

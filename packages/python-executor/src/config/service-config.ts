@@ -34,9 +34,8 @@ export const JupyterConfigSchema = z
     /** The server's token, sent as `Authorization: token …`; redacted from every error. */
     token: z.string().min(1).optional(),
     /**
-     * The server's `root_dir` as seen from this process. Notebook links are built relative to it, and execution
-     * folders must be under it for Jupyter mode. Default: `executionRoot`'s parent is not assumed; links fall back
-     * to `file://` URLs for folders outside it.
+     * The server's `root_dir` as seen from this process. Notebook links are Jupyter URLs relative to it (folders
+     * outside it get `file://` links). Default: the process's working directory.
      */
     rootDir: z.string().min(1).optional(),
   })

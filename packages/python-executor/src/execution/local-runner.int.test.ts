@@ -218,6 +218,57 @@ describe("LocalCodeRunner: success", () => {
     );
   });
 
+  it("converts awkward results without losing the rest: cycles, odd keys, big integers, dataclasses, time types", async () => {
+    const code = [
+      "import dataclasses, enum, datetime, decimal",
+      "import numpy as np, pandas as pd",
+      "class Color(enum.Enum):",
+      "    RED = 'red'",
+      "@dataclasses.dataclass",
+      "class Point:",
+      "    x: int",
+      "    y: float",
+      "loop = []",
+      "loop.append(loop)",
+      "frame = pd.DataFrame({'v': [1, 2]}, index=pd.to_datetime(['2024-01-01', '2024-01-02']))",
+      "results = {",
+      "  1: 'int key', (1, 2): 'tuple key', None: 'none key',",
+      "  'big': 2**60, 'loop': loop, 'color': Color.RED, 'point': Point(1, 2.5),",
+      "  'delta': datetime.timedelta(minutes=1), 'money': decimal.Decimal('1.10'),",
+      "  'np_time': np.datetime64('2024-01-01T00:00:00'), 'nat': np.datetime64('NaT'),",
+      "  'frame': frame, 'stamp': pd.Timestamp('2024-03-04 05:06:07'), 'missing': pd.NaT,",
+      "}",
+    ].join("\n");
+    const outcome = await runner.run(await request(code));
+    const results = outcome.results as Record<string, unknown>;
+    expect(results).toMatchObject({
+      "1": "int key",
+      "(1, 2)": "tuple key",
+      null: "none key",
+      big: 2 ** 60,
+      loop: ["<cycle: list>"],
+      color: "red",
+      point: { x: 1, y: 2.5 },
+      delta: { _type: "timedelta", seconds: 60 },
+      money: "1.10",
+      np_time: "2024-01-01T00:00:00",
+      nat: null,
+      stamp: "2024-03-04T05:06:07",
+      missing: null,
+    });
+    expect((results.frame as { index: string[] }).index).toEqual([
+      "2024-01-01T00:00:00",
+      "2024-01-02T00:00:00",
+    ]);
+    expect(outcome.warnings).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining("key (1, 2) of type tuple stored as str"),
+        expect.stringContaining("integer 1152921504606846976 is beyond 2**53"),
+        expect.stringContaining("refers back to itself"),
+      ]),
+    );
+  });
+
   it("round-trips unicode output and results, and streams output while the code runs", async () => {
     const chunks: string[] = [];
     let finished = false;
@@ -405,9 +456,12 @@ describe("LocalCodeRunner: cleanup and output", () => {
 
   it("stops running code on close() and refuses new runs afterwards", async () => {
     const closing = new LocalCodeRunner({ pythonPath: PYTHON, killGracePeriodMs: 300 });
-    const req = await request("import os, time\nopen('pids.txt', 'w').write(str(os.getpgid(0)))\nprint('up', flush=True)\ntime.sleep(1000)", {
-      onOutput: () => void closing.close(),
-    });
+    const req = await request(
+      "import os, time\nopen('pids.txt', 'w').write(str(os.getpgid(0)))\nprint('up', flush=True)\ntime.sleep(1000)",
+      {
+        onOutput: () => void closing.close(),
+      },
+    );
     const error = await caught(closing.run(req));
     expect(error).toBeInstanceOf(WorkflowError);
     expect((error as WorkflowError).code).toBe("RUNNER_CLOSED");
@@ -429,7 +483,9 @@ describe("LocalCodeRunner: cleanup and output", () => {
   it("caps the output kept in memory and says so", async () => {
     const small = new LocalCodeRunner({ pythonPath: PYTHON, maxOutputChars: 1000 });
     try {
-      const outcome = await small.run(await request("for i in range(500):\n    print('line', i)\nresults = 1"));
+      const outcome = await small.run(
+        await request("for i in range(500):\n    print('line', i)\nresults = 1"),
+      );
       expect(outcome.stdout.length).toBe(1000);
       expect(outcome.stdout.startsWith("line 0\nline 1\n")).toBe(true);
       expect(outcome.warnings).toContain("stdout was longer than the capture limit and was truncated");
@@ -576,6 +632,20 @@ describe("LocalCodeRunner: environment problems", () => {
     expect((error as ContainerConfigurationError).message).toContain("3.8.10");
   });
 
+  it("reports an interpreter that starts but cannot run the wrapper as a connectivity error", async () => {
+    const broken = join(root, "broken-python");
+    // Answers the version check, then fails the way a broken installation does.
+    await writeFile(
+      broken,
+      '#!/bin/sh\nif [ "$1" = "-c" ]; then echo 3.11.0; exit 0; fi\necho "Fatal Python error: init_fs_encoding" >&2\nexit 1\n',
+    );
+    await chmod(broken, 0o755);
+    const error = await caught(new LocalCodeRunner({ pythonPath: broken }).run(await request("results = 1")));
+    expect(error).toBeInstanceOf(ContainerConnectivityError);
+    expect((error as ContainerConnectivityError).message).toContain("init_fs_encoding");
+    expect((error as ContainerConnectivityError).message).toContain("exit code 1");
+  });
+
   it("rejects bad options and requests with a typed error naming the field", async () => {
     expect(() => new LocalCodeRunner({ memoryLimitMb: -1 })).toThrow(ContainerConfigurationError);
     const error = await caught(runner.run({ ...(await request("x = 1")), timeoutSeconds: 0 }));
@@ -585,6 +655,11 @@ describe("LocalCodeRunner: environment problems", () => {
       runner.run({ ...(await request("x = 1")), executionFolder: "relative/path" }),
     );
     expect((relative as ContainerConfigurationError).configKey).toBe("executionFolder");
+    const missing = await caught(
+      runner.run({ ...(await request("x = 1")), executionFolder: join(root, "gone") }),
+    );
+    expect(missing).toBeInstanceOf(ContainerConfigurationError);
+    expect((missing as ContainerConfigurationError).message).toContain("does not exist");
   });
 
   it("checks the interpreter version once", async () => {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { stat, writeFile } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
 import {
   ContainerConfigurationError,
@@ -101,9 +101,11 @@ export class LocalCodeRunner implements CodeRunner {
    * @throws ContainerConnectivityError the interpreter cannot be started.
    * @throws ContainerConfigurationError it is older than Python 3.9.
    */
-  pythonVersion(signal?: AbortSignal): Promise<string> {
+  pythonVersion(): Promise<string> {
     if (!this.#version) {
-      const check = checkPythonVersion(this.#python, { env: this.#environment(undefined), signal });
+      // No caller's AbortSignal here: the check is shared by concurrent runs, and one caller's abort must not
+      // fail the others. It is bounded by its own timeout.
+      const check = checkPythonVersion(this.#python, { env: this.#environment(undefined) });
       this.#version = check;
       check.catch(() => {
         if (this.#version === check) this.#version = undefined;
@@ -121,8 +123,17 @@ export class LocalCodeRunner implements CodeRunner {
     if (this.#closed)
       throw new WorkflowError("This LocalCodeRunner was closed; create a new one.", "execution");
     throwIfAborted(request);
-    await this.pythonVersion(request.signal);
+    await this.pythonVersion();
     throwIfAborted(request);
+    // Checked here because a missing working directory would otherwise surface as the spawn's ENOENT, which reads
+    // like a missing interpreter.
+    const folderInfo = await stat(request.executionFolder).catch(() => undefined);
+    if (!folderInfo?.isDirectory()) {
+      throw new ContainerConfigurationError(
+        `executionFolder ${request.executionFolder} does not exist; create it with createExecutionFolder() first.`,
+        { configKey: "executionFolder" },
+      );
+    }
 
     const { codePath, wrapperPath } = await prepareAttemptFiles({
       code: request.code,
@@ -136,25 +147,33 @@ export class LocalCodeRunner implements CodeRunner {
       memoryLimitMb: this.#options.memoryLimitMb,
       maxOutputChars: this.#options.maxOutputChars,
       executionMode: request.mode.modeName,
+      outputFiles: false,
     });
     const finished = await this.#spawn(command, args, request);
     const observed = { stdout: finished.stdout, stderr: finished.stderr };
     // The pipes are the fuller record (they also carry what native code and child processes wrote to the file
-    // descriptors); when they were not cut off, they become the attempt's stdout.txt and stderr.txt.
-    await saveObservedOutput(request.attemptFolder, observed, !finished.truncated);
+    // descriptors), so they, not the wrapper, make the attempt's stdout.txt and stderr.txt.
+    await saveObservedOutput(request.attemptFolder, observed);
 
     if (finished.stopReason) throw this.#stoppedError(finished.stopReason, request, observed);
-    return collectRunOutcome({
+    const outcome = await collectRunOutcome({
       executionFolder: request.executionFolder,
       attemptFolder: request.attemptFolder,
       attempt: request.attempt,
       wrapperPath,
       observedStdout: observed.stdout,
       observedStderr: observed.stderr,
-      preferObservedOutput: !finished.truncated,
+      preferObservedOutput: true,
       exit: finished.exit,
       redactor: this.#options.redactor,
     });
+    if (finished.truncated && !outcome.warnings.some((warning) => warning.includes("capture limit"))) {
+      // Output written straight to the file descriptors can pass the limit without the wrapper noticing.
+      outcome.warnings.push(
+        "the output was longer than the capture limit (maxOutputChars) and was truncated",
+      );
+    }
+    return outcome;
   }
 
   /** Stops every running process group, waits until they are gone, and refuses new runs. */
@@ -216,7 +235,10 @@ export class LocalCodeRunner implements CodeRunner {
         killTimer.unref?.();
       };
       // setTimeout fires at once for delays past 2^31-1 ms (~24.8 days); such a timeout means "no timeout" anyway.
-      const timeout = setTimeout(() => stop("timeout"), Math.min(request.timeoutSeconds * 1000, MAX_TIMER_MS));
+      const timeout = setTimeout(
+        () => stop("timeout"),
+        Math.min(request.timeoutSeconds * 1000, MAX_TIMER_MS),
+      );
       const onAbort = () => stop("aborted");
       request.signal?.addEventListener("abort", onAbort, { once: true });
       let markExited: () => void = () => {};
@@ -346,21 +368,14 @@ function throwIfAborted(request: CodeRunRequest): void {
   }
 }
 
-/**
- * Writes what the pipes carried to the attempt's stdout.txt and stderr.txt: over the wrapper's copies when
- * `overwrite`, else only where the wrapper wrote none (it was killed or crashed).
- */
+/** Writes what the pipes carried to the attempt's stdout.txt and stderr.txt. */
 async function saveObservedOutput(
   attemptFolder: string,
   observed: { stdout: string; stderr: string },
-  overwrite: boolean,
 ): Promise<void> {
   await Promise.all(
     (["stdout", "stderr"] as const).map((stream) =>
-      writeFile(join(attemptFolder, `${stream}.txt`), observed[stream], {
-        encoding: "utf8",
-        flag: overwrite ? "w" : "wx",
-      }).catch(() => {}),
+      writeFile(join(attemptFolder, `${stream}.txt`), observed[stream], "utf8").catch(() => {}),
     ),
   );
 }

@@ -70,7 +70,9 @@ export async function collectRunOutcome(input: CollectRunOutcomeInput): Promise<
     });
   }
   const metadata = read.metadata;
-  const output = input.preferObservedOutput ? observed : await readCapturedOutput(input.attemptFolder, observed);
+  const output = input.preferObservedOutput
+    ? observed
+    : await readCapturedOutput(input.attemptFolder, observed);
 
   if (metadata.phase !== "finished") {
     throw new CodeRuntimeError(

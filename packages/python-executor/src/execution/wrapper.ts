@@ -24,6 +24,11 @@ export interface WrapperInvocation {
   maxOutputChars?: number;
   /** The mode's name, recorded in the metadata. */
   executionMode?: string;
+  /**
+   * Whether the wrapper writes `stdout.txt` and `stderr.txt` itself (default true). The local runner turns this
+   * off: it records the process's pipes, which also carry output written straight to the file descriptors.
+   */
+  outputFiles?: boolean;
 }
 
 /**
@@ -50,6 +55,7 @@ export function wrapperCommandLine(
   if (invocation.maxOutputChars !== undefined)
     args.push("--max-output-chars", String(invocation.maxOutputChars));
   if (invocation.executionMode !== undefined) args.push("--execution-mode", invocation.executionMode);
+  if (invocation.outputFiles === false) args.push("--no-output-files");
   return { command: python, args };
 }
 

@@ -109,6 +109,7 @@ export function createAnalyzeNode(dependencies: WorkflowDependencies) {
           reasons: decision.reasons,
           notebookLink,
         }),
+        ...(request.sessionContext ? { sessionContext: request.sessionContext } : {}),
       };
       return { ...base, requiresApproval: true, approvalInterruptData: approval, currentStage: "approval" };
     } catch (error) {

@@ -1,3 +1,4 @@
+import { readdir } from "node:fs/promises";
 import { ContainerConfigurationError, type Redactor } from "@execkit/errors";
 import { PythonCodeAnalyzer } from "../analysis/python-analyzer";
 import type { CodeAnalyzer } from "../analysis/types";
@@ -107,6 +108,15 @@ function toNotebookInput(input: NotebookWriteInput): NotebookInput {
   }
 }
 
+/** The highest `attempts/NN` number in a folder (0 when there is none). */
+async function highestAttempt(attemptsFolder: string): Promise<number> {
+  const entries = await readdir(attemptsFolder).catch(() => [] as string[]);
+  return entries.reduce(
+    (highest, name) => (/^\d+$/.test(name) ? Math.max(highest, Number(name)) : highest),
+    0,
+  );
+}
+
 /** Execution folders and notebooks on the local filesystem, under `executionRoot`. */
 export function createFileWorkspace(config: PythonExecutorServiceConfig): ExecutionWorkspace {
   const jupyter = linkOptions(config);
@@ -124,6 +134,7 @@ export function createFileWorkspace(config: PythonExecutorServiceConfig): Execut
         folderUrl: folder.folderUrl,
         attemptsFolder: folder.attemptsFolder,
         contextFilePath: folder.contextFilePath,
+        attemptOffset: request.existingExecutionFolder ? await highestAttempt(folder.attemptsFolder) : 0,
       };
     },
     attemptFolder(folder, attempt) {

@@ -65,6 +65,7 @@ export async function failureUpdate(
       attempt,
       delayMs: 0,
     });
+    const previousCode = state.generatedCode ?? state.retryContext?.previousCode;
     const errorText =
       failure.traceback && failure.traceback !== failure.message
         ? `${failure.message}\n${failure.traceback}`
@@ -72,8 +73,8 @@ export async function failureUpdate(
     return {
       failure,
       errorChain: [chainEntry],
-      retryContext:
-        state.generatedCode !== null ? { previousCode: state.generatedCode, error: errorText } : null,
+      // After a failed generation there is no new code: the last code that existed is still what to fix.
+      retryContext: previousCode !== undefined ? { previousCode, error: errorText } : null,
       currentStage: "generation",
       analysisFailed: stage === "analysis" || stage === "generation" ? true : state.analysisFailed,
       executionFailed: stage === "execution" ? true : state.executionFailed,

@@ -9,12 +9,17 @@ export function emit(config: LangGraphRunnableConfig, event: PythonExecutionEven
 
 /**
  * The attempt number of the current code run: one per code version, plus one per same-code re-run after an
- * infrastructure failure, so every run gets its own `attempts/NN` folder and nothing is overwritten.
+ * infrastructure failure, after the attempts an adopted folder already held, so every run gets its own
+ * `attempts/NN` folder and nothing is overwritten.
  */
 export function currentAttempt(
-  state: Pick<PythonExecutionStateValue, "generationAttempt" | "infrastructureRetries">,
+  state: Pick<PythonExecutionStateValue, "generationAttempt" | "infrastructureRetries" | "executionFolder">,
 ): number {
-  return Math.max(state.generationAttempt, 1) + state.infrastructureRetries;
+  return (
+    (state.executionFolder?.attemptOffset ?? 0) +
+    Math.max(state.generationAttempt, 1) +
+    state.infrastructureRetries
+  );
 }
 
 /** The `configurable` of a run, never undefined. */

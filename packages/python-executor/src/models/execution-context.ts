@@ -10,6 +10,11 @@ export interface PythonExecutionContextData {
   attemptsFolder: string;
   /** `<folderPath>/context.json`, when context data was saved. */
   contextFilePath?: string;
+  /**
+   * How many attempt folders an adopted folder (`existingExecutionFolder`) already held; this request's
+   * attempts are numbered after them. 0 for a new folder.
+   */
+  attemptOffset?: number;
 }
 
 /** The files of one request: its folder, where attempts go, and every notebook written so far. */

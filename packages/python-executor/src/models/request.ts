@@ -16,12 +16,14 @@ export const PythonExecutionRequestSchema = z
     expectedResults: z.record(z.string(), z.unknown()).default({}),
     /** Extra guidance for the code generator, added to the prompt verbatim and in order. */
     capabilityPrompts: z.array(z.string()).default([]),
-    /** Short name used in the execution folder's name (`execution_<ts>_<name>_<id>`). */
+    /**
+     * Short name used in the execution folder's name (`execution_<ts>_<name>_<id>`); reduced to letters, digits,
+     * `_` and `-`, so it can never leave the execution root.
+     */
     executionFolderName: z
       .string()
       .min(1, "executionFolderName must not be empty")
-      .max(80, "executionFolderName must be at most 80 characters")
-      .regex(/^[A-Za-z0-9._-]+$/, "executionFolderName may only hold letters, digits, '.', '_' and '-'"),
+      .max(200, "executionFolderName must be at most 200 characters"),
     /**
      * How many times code may be regenerated after a code error (syntax, runtime exception, failed analysis).
      * `0` means one attempt only. Differs from the reference, where the same number capped every kind of error.
@@ -33,7 +35,7 @@ export const PythonExecutionRequestSchema = z
     approvedCode: z.string().min(1, "approvedCode must not be empty when given").optional(),
     /** An execution folder of an earlier request to reuse instead of creating a new one. */
     existingExecutionFolder: z.string().min(1).optional(),
-    /** Session metadata (user id, chat id, …), kept in the folder's `context.json` for the audit trail. */
+    /** Session metadata (user id, chat id, …), passed on in the approval request so an interface can route it. */
     sessionContext: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();

@@ -264,6 +264,46 @@ describe.skipIf(!available)("JupyterCodeRunner against a real Jupyter Server", (
     expect((await jupyter.run(await request("results = 3"))).results).toBe(3);
   });
 
+  it("reports a kernel that died under the code as ContainerConnectivityError, and replaces it for the next run", {
+    timeout: 90_000,
+  }, async () => {
+    const jupyter = runner();
+    await jupyter.run(await request("results = 0"));
+    const kernelId = await jupyter.kernelIdFor(writeMode);
+    const failure = await jupyter
+      .run(await request('import os\nprint("going", flush=True)\nos._exit(1)'))
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ContainerConnectivityError);
+    expect((failure as Error).message).toContain("died");
+    expect((await jupyter.run(await request("results = 7"))).results).toBe(7);
+    // A kernel that failed a run is replaced rather than trusted again (its state is unknown).
+    const replacement = await jupyter.kernelIdFor(writeMode);
+    expect(replacement).toBeDefined();
+    expect(replacement).not.toBe(kernelId);
+  });
+
+  it("stops waiting for a kernel start on abort, and keeps the kernel for the next run", {
+    timeout: 60_000,
+  }, async () => {
+    const jupyter = runner();
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 30);
+    const failure = await jupyter
+      .run(await request("results = 1", { signal: controller.signal }))
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(WorkflowError);
+    expect((failure as WorkflowError).code).toBe("EXECUTION_ABORTED");
+    expect((failure as WorkflowError).technicalDetails.started).toBe(false);
+    expect((await jupyter.run(await request("results = 6"))).results).toBe(6);
+    const client = rest();
+    try {
+      // The start the aborted run asked for is the kernel the next run used: nothing was left behind.
+      expect(await client.listKernels()).toHaveLength(1);
+    } finally {
+      await client.close();
+    }
+  });
+
   it("fails with ContainerConnectivityError when the kernel is deleted mid-run, then recovers", {
     timeout: 60_000,
   }, async () => {
@@ -290,7 +330,9 @@ describe.skipIf(!available)("JupyterCodeRunner against a real Jupyter Server", (
     }
   });
 
-  it("replaces a kernel that vanished between runs without failing the next run", { timeout: 60_000 }, async () => {
+  it("replaces a kernel that vanished between runs without failing the next run", {
+    timeout: 60_000,
+  }, async () => {
     const jupyter = runner();
     await jupyter.run(await request("results = 0"));
     const kernelId = (await jupyter.kernelIdFor(writeMode))!;

@@ -1,4 +1,5 @@
-import { access } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { access, readFile } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
 import {
   ContainerConfigurationError,
@@ -58,6 +59,8 @@ type RunEnd =
   | { kind: "aborted"; reason: unknown };
 
 const DEFAULT_KERNEL_NAME = "python3";
+/** setTimeout fires at once for delays above 2^31-1 ms; longer timeouts are capped there (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Returned by a run that found its kernel gone before the code started: the caller tries a fresh kernel. */
 const STALE_KERNEL = Symbol("stale kernel");
 
@@ -96,9 +99,30 @@ export class JupyterCodeRunner implements CodeRunner {
   readonly #redactor: Redactor;
   readonly #options: JupyterCodeRunnerOptions;
   readonly #kernels = new Map<string, Promise<ManagedKernel>>();
+  /** Shutdowns of dropped kernels still in flight. */
+  readonly #background = new Set<Promise<void>>();
   #closed = false;
 
+  /** @throws ContainerConfigurationError for a bad base URL or option (named in `configKey`). */
   constructor(options: JupyterCodeRunnerOptions) {
+    for (const key of [
+      "interruptGraceMs",
+      "kernelStartTimeoutMs",
+      "requestTimeoutMs",
+      "healthCheckIntervalMs",
+      "memoryLimitMb",
+      "maxOutputChars",
+    ] as const) {
+      const value = options[key];
+      if (value !== undefined && !(typeof value === "number" && Number.isFinite(value) && value > 0)) {
+        throw new ContainerConfigurationError(
+          `jupyter.${key} must be a positive number, got ${String(value)}.`,
+          {
+            configKey: `jupyter.${key}`,
+          },
+        );
+      }
+    }
     this.#options = options;
     this.endpoint = parseJupyterEndpoint(options.baseUrl);
     this.#redactor = options.redactor ?? new Redactor();
@@ -127,7 +151,9 @@ export class JupyterCodeRunner implements CodeRunner {
     for (let attempt = 1; ; attempt += 1) {
       let kernel: ManagedKernel;
       try {
-        kernel = await this.#kernelFor(request.mode, checked.kernelName, request.signal);
+        // The start is shared by every run of this mode, so one caller's abort must not cancel it: only this
+        // caller stops waiting, and the kernel joins the pool for the next run (close() shuts it down).
+        kernel = await untilAborted(this.#kernelFor(request.mode, checked.kernelName), request.signal);
       } catch (error) {
         if (request.signal?.aborted) throw cancelled(request, request.signal.reason, false);
         throw this.#withFolder(error, checked.executionFolder);
@@ -151,6 +177,7 @@ export class JupyterCodeRunner implements CodeRunner {
     try {
       await kernel.ensureConnected(request.signal);
     } catch (error) {
+      if (request.signal?.aborted) throw cancelled(request, request.signal.reason, false);
       this.#forget(request.mode, checked.kernelName, kernel);
       if (kernel.lost && mayReplaceKernel) return STALE_KERNEL;
       throw this.#withFolder(error, checked.executionFolder);
@@ -167,6 +194,7 @@ export class JupyterCodeRunner implements CodeRunner {
     };
     const cell = kernelCell({
       wrapperPath: map(files.wrapperPath),
+      wrapperSha256: await sha256OfFile(files.wrapperPath),
       invocation,
       environment: request.mode.environment ?? {},
     });
@@ -197,6 +225,8 @@ export class JupyterCodeRunner implements CodeRunner {
           },
         );
       }
+      // Whatever broke the run (a dead process, a dropped socket), the kernel's state is now unknown: the next run
+      // gets a fresh kernel rather than one that may still be busy with this code.
       this.#forget(request.mode, checked.kernelName, kernel, true);
       throw this.#withFolder(end.error, checked.executionFolder);
     }
@@ -229,6 +259,7 @@ export class JupyterCodeRunner implements CodeRunner {
         await kernel?.shutdown().catch(() => {});
       }),
     );
+    await Promise.all([...this.#background]);
     await this.#rest.close();
   }
 
@@ -241,11 +272,7 @@ export class JupyterCodeRunner implements CodeRunner {
     }
   }
 
-  async #kernelFor(
-    mode: ExecutionModeConfig,
-    kernelName: string,
-    signal?: AbortSignal,
-  ): Promise<ManagedKernel> {
+  async #kernelFor(mode: ExecutionModeConfig, kernelName: string): Promise<ManagedKernel> {
     const key = kernelKey(mode.modeName, kernelName);
     const existing = this.#kernels.get(key);
     if (existing !== undefined) {
@@ -258,7 +285,6 @@ export class JupyterCodeRunner implements CodeRunner {
       kernelName,
       redactor: this.#redactor,
       readyTimeoutMs: this.#options.kernelStartTimeoutMs ?? 60_000,
-      signal,
     });
     this.#kernels.set(key, started);
     try {
@@ -289,7 +315,10 @@ export class JupyterCodeRunner implements CodeRunner {
     }
     if (shutdown) {
       kernel.markLost(this.endpoint.connectivityError(`Kernel ${kernel.kernelId} was dropped.`));
-      void kernel.shutdown().catch(() => {});
+      // Not awaited by the run (its error matters more), but close() waits for it so no kernel is left behind.
+      const stopping = kernel.shutdown().catch(() => {});
+      this.#background.add(stopping);
+      void stopping.finally(() => this.#background.delete(stopping));
     }
   }
 
@@ -310,7 +339,10 @@ export class JupyterCodeRunner implements CodeRunner {
         (outcome) => finish({ kind: "done", outcome }),
         (error: unknown) => finish({ kind: "failed", error }),
       );
-      const timer = setTimeout(() => finish({ kind: "timeout" }), request.timeoutSeconds * 1000);
+      const timer = setTimeout(
+        () => finish({ kind: "timeout" }),
+        Math.min(request.timeoutSeconds * 1000, MAX_TIMER_MS),
+      );
       const onAbort = () => finish({ kind: "aborted", reason: request.signal?.reason });
       request.signal?.addEventListener("abort", onAbort, { once: true });
       // A kernel deleted through the API normally announces itself (shutdown_reply); this catches the rest, such
@@ -513,6 +545,17 @@ function safeOutput(
   };
 }
 
+/** Resolves or rejects with `promise`, or rejects with the signal's reason as soon as it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
 async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const result = await Promise.race([
@@ -523,6 +566,12 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
   ]);
   clearTimeout(timer);
   return result;
+}
+
+async function sha256OfFile(path: string): Promise<string> {
+  return createHash("sha256")
+    .update(await readFile(path))
+    .digest("hex");
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -244,9 +244,12 @@ describe("KernelChannel", () => {
         50,
       );
     });
-    const failure = await (await open(fake)).execute("x").done.catch((error: unknown) => error);
+    const channel = await open(fake);
+    const failure = await channel.execute("x").done.catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ContainerConnectivityError);
     expect((failure as Error).message).toContain("died");
+    // The socket is retired: the runner reconnects instead of sending to channels wired to the dead process.
+    expect(channel.closed).toBe(true);
   });
 
   it("answers kernel_info without waiting for idle", async () => {

@@ -278,15 +278,16 @@ export class KernelChannel {
       const state = String((message.content as { execution_state?: unknown }).execution_state ?? "");
       this.#options.onKernelStatus?.(state);
       if (state === "dead" || state === "restarting") {
-        // Whatever was running is gone with the process; a restarted kernel will never answer old requests.
-        this.#failPending(
+        // Whatever was running is gone with the process, and a restarted kernel never answers old requests. The
+        // socket is retired too: the runner reconnects before the next run rather than trust channels that were
+        // wired to the dead process.
+        this.#fail(
           this.#connectivityError(
             state === "dead"
               ? `Kernel ${this.kernelId} died and could not be restarted.`
               : `Kernel ${this.kernelId} died (the server is restarting it); the code that was running is lost.`,
           ),
         );
-        if (state === "dead") this.#fail(this.#connectivityError(`Kernel ${this.kernelId} died.`));
         return;
       }
     }

@@ -1,6 +1,8 @@
-import { type ContainerConnectivityError, PythonExecutorException, type Redactor } from "@execkit/errors";
+import { ContainerConnectivityError, PythonExecutorException, type Redactor } from "@execkit/errors";
 import type { JupyterRestClient } from "./jupyter-rest-client";
 import { KernelChannel } from "./kernel-channel";
+
+const SHUTDOWN_ATTEMPTS = 5;
 
 /** Options of {@link ManagedKernel.start}. */
 export interface ManagedKernelOptions {
@@ -9,7 +11,6 @@ export interface ManagedKernelOptions {
   redactor: Redactor;
   /** How long a new or restarted kernel may take to answer `kernel_info`. */
   readyTimeoutMs: number;
-  signal?: AbortSignal;
 }
 
 /**
@@ -36,7 +37,7 @@ export class ManagedKernel {
    * orphan is left on the server.
    */
   static async start(options: ManagedKernelOptions): Promise<ManagedKernel> {
-    const model = await options.rest.startKernel(options.kernelName, { signal: options.signal });
+    const model = await options.rest.startKernel(options.kernelName);
     try {
       const channel = await connect(options, model.id);
       return new ManagedKernel(model.id, channel, options);
@@ -81,6 +82,7 @@ export class ManagedKernel {
       this.#lost = true;
       throw this.#goneError();
     }
+    await this.#channel.close();
     this.#channel = await connect(this.#options, this.kernelId);
   }
 
@@ -100,11 +102,25 @@ export class ManagedKernel {
     this.#channel = await connect(this.#options, this.kernelId);
   }
 
-  /** Closes the socket and shuts the kernel down on the server (bounded by the REST timeout). */
+  /**
+   * Closes the socket and shuts the kernel down on the server. A server that is busy restarting the kernel (after
+   * it died) answers the DELETE with HTTP 500, so an answered failure is retried a few times (about 7 s in all);
+   * an unreachable server is not.
+   */
   async shutdown(): Promise<void> {
     this.#lost = true;
     await this.#channel.close().catch(() => {});
-    await this.#options.rest.shutdownKernel(this.kernelId);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.#options.rest.shutdownKernel(this.kernelId);
+        return;
+      } catch (error) {
+        const answered =
+          error instanceof ContainerConnectivityError && typeof error.technicalDetails.status === "number";
+        if (!answered || attempt >= SHUTDOWN_ATTEMPTS) throw error;
+        await new Promise((done) => setTimeout(done, 500 * attempt));
+      }
+    }
   }
 
   #goneError(): ContainerConnectivityError {
