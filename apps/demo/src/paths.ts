@@ -13,9 +13,12 @@ export function demoRoot(): string {
     if (existsSync(join(dir, "connectors")) && existsSync(join(dir, "package.json"))) return dir;
     dir = dirname(dir);
   }
-  throw new ExecKitError("The demo's connectors/ folder was not found next to its code; reinstall the demo.", {
-    code: "DEMO_FILES_MISSING",
-  });
+  throw new ExecKitError(
+    "The demo's connectors/ folder was not found next to its code; reinstall the demo.",
+    {
+      code: "DEMO_FILES_MISSING",
+    },
+  );
 }
 
 /** The connector definition the demo ships and serves. */

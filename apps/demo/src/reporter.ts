@@ -18,6 +18,8 @@ export class Reporter {
   readonly quiet: boolean;
   readonly stream: NodeJS.WriteStream;
   readonly #color: boolean;
+  /** The step running now (`2 (LocalExecutor)`), named in a failure message. */
+  step: string | undefined;
 
   constructor(options: ReporterOptions = {}) {
     this.quiet = options.quiet ?? false;
@@ -32,6 +34,7 @@ export class Reporter {
 
   /** A step's heading: its number, its name and what it shows. */
   heading(step: number, title: string, shows: string): void {
+    this.step = `${step} (${title})`;
     if (this.quiet) return;
     this.#write(`\n${this.style("bold", `${step}. ${title}`)}  ${this.style("dim", shows)}`);
   }
@@ -45,7 +48,7 @@ export class Reporter {
 
   /** A remark under the current step. */
   note(text: string): void {
-    if (!this.quiet) this.#write(`     ${this.style("dim", text)}`);
+    if (!this.quiet) this.#write(text === "" ? "" : `     ${this.style("dim", text)}`);
   }
 
   /** Text shown even with `--quiet` (the summary, approval prompts that need an answer). */
@@ -61,6 +64,11 @@ export class Reporter {
   #write(text: string): void {
     this.stream.write(`${text}\n`);
   }
+}
+
+/** `1 refresh`, `2 refreshes`. */
+export function plural(count: number, noun: string, suffix = "s"): string {
+  return `${count} ${noun}${count === 1 ? "" : suffix}`;
 }
 
 /** `123 ms` below a second, `1.23 s` above. */

@@ -10,7 +10,12 @@
  *
  * Run: pnpm --filter @execkit/hosted-executor bench  (ITERATIONS=5000 to measure longer)
  */
-import { type ExecutionConfig, type ExecutionResult, type ExecutorProtocol, loadConnectorModel } from "@execkit/core";
+import {
+  type ExecutionConfig,
+  type ExecutionResult,
+  type ExecutorProtocol,
+  loadConnectorModel,
+} from "@execkit/core";
 import { LocalExecutor } from "@execkit/local-executor";
 import { listSharedSpecs, primaryScheme, startFakeCloud, startMockApi } from "@execkit/testing";
 import { Agent, request } from "undici";
@@ -21,7 +26,10 @@ const WARMUP = 200;
 const CLIENT = { id: "bench-client", secret: "bench-secret-0000" };
 const CONNECTOR = { id: "bench-connector", workspaceName: "default", definitionId: "bench-definition" };
 const CONFIG = { entity: "customers", action: "list", params: { limit: 10 } };
-const RECORDS = Array.from({ length: 10 }, (_, index) => ({ id: `cus_${index}`, email: `user${index}@example.com` }));
+const RECORDS = Array.from({ length: 10 }, (_, index) => ({
+  id: `cus_${index}`,
+  email: `user${index}@example.com`,
+}));
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -113,7 +121,8 @@ async function measure(scenario: Scenario): Promise<void> {
     const raw = async () => {
       const response = await request(url, { method: "POST", headers, body, dispatcher: agent });
       const parsed = JSON.parse(await response.body.text()) as { result: unknown };
-      if (response.statusCode !== 200 || !parsed.result) throw new Error(`raw POST failed: ${response.statusCode}`);
+      if (response.statusCode !== 200 || !parsed.result)
+        throw new Error(`raw POST failed: ${response.statusCode}`);
     };
     const hosted = async () => {
       const result = await executor.execute(CONFIG);
@@ -144,12 +153,18 @@ async function measure(scenario: Scenario): Promise<void> {
       ["raw undici POST (baseline)", median(rawTimes), percentile(rawTimes, 90)],
       ["HostedExecutor.execute", median(hostedTimes), percentile(hostedTimes, 90)],
     ] as const;
-    console.log(`hosted-executor bench, ${scenario.name}: ${ITERATIONS} interleaved iterations after ${WARMUP} warm-up`);
+    console.log(
+      `hosted-executor bench, ${scenario.name}: ${ITERATIONS} interleaved iterations after ${WARMUP} warm-up`,
+    );
     for (const [name, p50, p90] of rows) {
       console.log(`  ${name.padEnd(28)} median ${p50.toFixed(3)} ms   p90 ${p90.toFixed(3)} ms`);
     }
-    console.log(`  median latency ratio (hosted / raw): ${ratio.toFixed(3)}x   target <= 1.10x ${ratio <= 1.1 ? "OK" : "MISSED"}`);
-    console.log(`  token requests per 1,000 executes: ${tokenRequests}   target 1 ${tokenRequests === 1 ? "OK" : "MISSED"}`);
+    console.log(
+      `  median latency ratio (hosted / raw): ${ratio.toFixed(3)}x   target <= 1.10x ${ratio <= 1.1 ? "OK" : "MISSED"}`,
+    );
+    console.log(
+      `  token requests per 1,000 executes: ${tokenRequests}   target 1 ${tokenRequests === 1 ? "OK" : "MISSED"}`,
+    );
   } finally {
     await executor.close();
     await agent.close();

@@ -3,16 +3,23 @@ import { RequestAbortedError } from "@execkit/errors";
 /** The error a caller's abort turns into; the signal's reason is kept as the cause when it is an Error. */
 export function abortError(signal: AbortSignal | undefined, what: string): RequestAbortedError {
   const reason: unknown = signal?.reason;
-  return new RequestAbortedError(`${what} was aborted by its AbortSignal; nothing more will be sent for it.`, {
-    cause: reason instanceof Error ? reason : undefined,
-  });
+  return new RequestAbortedError(
+    `${what} was aborted by its AbortSignal; nothing more will be sent for it.`,
+    {
+      cause: reason instanceof Error ? reason : undefined,
+    },
+  );
 }
 
 /**
  * Waits for `promise`, but gives up as soon as `signal` aborts. The promise itself keeps running: it is shared
  * (a token fetch, a connector lookup) and other callers may still be waiting for it.
  */
-export function raceWithSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined, what: string): Promise<T> {
+export function raceWithSignal<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  what: string,
+): Promise<T> {
   if (!signal) return promise;
   if (signal.aborted) return Promise.reject(abortError(signal, what));
   return new Promise<T>((resolve, reject) => {

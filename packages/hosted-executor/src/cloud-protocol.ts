@@ -15,8 +15,9 @@ export const CONNECTORS_PATH = "/api/v1/integrations/connectors";
 /** The token lifetime the reference assumes (15 minutes minus a 60-second margin) when `expires_in` is absent. */
 export const FALLBACK_TOKEN_LIFETIME_MS = 14 * 60 * 1000;
 
-/** The header that tells the cloud which SDK is calling, and its fixed value. */
+/** The header that tells the cloud which SDK is calling (sent lower-case; HTTP header names are case-blind). */
 export const SDK_SOURCE_HEADER = "x-adp-agent-sdk";
+/** The reference SDK's value of {@link SDK_SOURCE_HEADER}, sent as is so the cloud treats us alike. */
 export const SDK_SOURCE_HEADER_VALUE = "airbyte-agent-sdk";
 
 /** The execute endpoint of one connector. The id is percent-encoded so an odd id cannot change the path. */

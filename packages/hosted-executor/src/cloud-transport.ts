@@ -1,4 +1,9 @@
-import { type HTTPClientError, type Redactor, RequestAbortedError, RequestTimeoutError } from "@execkit/errors";
+import {
+  type HTTPClientError,
+  type Redactor,
+  RequestAbortedError,
+  RequestTimeoutError,
+} from "@execkit/errors";
 import { Agent, type Dispatcher, request } from "undici";
 import { abortError } from "./abort-signals";
 import { buildHeaders, encodeJsonBody, encodeQuery } from "./cloud-protocol";
@@ -96,13 +101,20 @@ export class CloudTransport {
           bodyTimeout: timeoutMs,
         });
         const location = response.headers.location;
-        if (REDIRECT_STATUSES.has(response.statusCode) && typeof location === "string" && hop < MAX_REDIRECTIONS) {
+        if (
+          REDIRECT_STATUSES.has(response.statusCode) &&
+          typeof location === "string" &&
+          hop < MAX_REDIRECTIONS
+        ) {
           await response.body.dump();
           const next = new URL(location, url);
           // As httpx: the token never follows a redirect to another origin, and 303 (or 301/302 after a POST)
           // turns the request into a GET without a body.
           if (next.origin !== new URL(url).origin) delete headers.authorization;
-          if (response.statusCode === 303 || ((response.statusCode === 301 || response.statusCode === 302) && method === "POST")) {
+          if (
+            response.statusCode === 303 ||
+            ((response.statusCode === 301 || response.statusCode === 302) && method === "POST")
+          ) {
             method = "GET";
             body = undefined;
             delete headers["content-type"];
@@ -111,10 +123,24 @@ export class CloudTransport {
           continue;
         }
         const responseHeaders = flattenHeaders(response.headers);
-        const binary = call.binary === true && response.statusCode < 300 && !isJson(responseHeaders["content-type"]);
+        const binary =
+          call.binary === true && response.statusCode < 300 && !isJson(responseHeaders["content-type"]);
         answer = binary
-          ? { method, url, status: response.statusCode, headers: responseHeaders, text: "", bytes: new Uint8Array(await response.body.arrayBuffer()) }
-          : { method, url, status: response.statusCode, headers: responseHeaders, text: await response.body.text() };
+          ? {
+              method,
+              url,
+              status: response.statusCode,
+              headers: responseHeaders,
+              text: "",
+              bytes: new Uint8Array(await response.body.arrayBuffer()),
+            }
+          : {
+              method,
+              url,
+              status: response.statusCode,
+              headers: responseHeaders,
+              text: await response.body.text(),
+            };
         break;
       }
     } catch (error) {

@@ -68,7 +68,12 @@ describe("wire format (as the reference client sends it)", () => {
 
   it("looks the connector up with workspace_name and definition_id, organization as a header", async () => {
     cloud = await startTestCloud();
-    cloud.addConnector({ id: "conn-org", workspaceName: "acme team/1", definitionId: "def-9", organizationId: "org-7" });
+    cloud.addConnector({
+      id: "conn-org",
+      workspaceName: "acme team/1",
+      definitionId: "def-9",
+      organizationId: "org-7",
+    });
     executor = hostedFor(cloud, {
       connectorId: undefined,
       workspaceName: "acme team/1",
@@ -94,7 +99,7 @@ describe("wire format (as the reference client sends it)", () => {
     expect(cloud.requestsTo("execute")[0]!.path).toBe("/api/v1/integrations/connectors/conn-org/execute");
   });
 
-  it("defaults the workspace to \"default\" and the organization to AIRBYTE_ORGANIZATION_ID", async () => {
+  it('defaults the workspace to "default" and the organization to AIRBYTE_ORGANIZATION_ID', async () => {
     cloud = await startTestCloud();
     cloud.addConnector({ id: "conn-default", workspaceName: "default", definitionId: "def-d" });
     executor = hostedFor(cloud, {
@@ -120,12 +125,19 @@ describe("wire format (as the reference client sends it)", () => {
       airbyteClientId: undefined,
       airbyteClientSecret: undefined,
       apiUrl: undefined,
-      env: { AIRBYTE_CLIENT_ID: CLIENT_ID, AIRBYTE_CLIENT_SECRET: CLIENT_SECRET, SDK_DEV_ADP_API_HOST: `${cloud.url}/` },
+      env: {
+        AIRBYTE_CLIENT_ID: CLIENT_ID,
+        AIRBYTE_CLIENT_SECRET: CLIENT_SECRET,
+        SDK_DEV_ADP_API_HOST: `${cloud.url}/`,
+      },
     });
     expect(executor.apiUrl).toBe(cloud.url);
     const result = await executor.execute("customers", "list");
     expect(result.success).toBe(true);
-    expect(JSON.parse(cloud.requestsTo("token")[0]!.body)).toEqual({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET });
+    expect(JSON.parse(cloud.requestsTo("token")[0]!.body)).toEqual({
+      client_id: CLIENT_ID,
+      client_secret: CLIENT_SECRET,
+    });
   });
 
   it("returns {success, data: result, meta: connector_metadata}", async () => {
@@ -148,7 +160,18 @@ describe("wire format (as the reference client sends it)", () => {
 
 describe("query encoding", () => {
   it("matches Python's urllib.parse.urlencode byte for byte", () => {
-    const samples = ["plain", "a b", "a+b", "~tilde*star", "x/y?z&w=v", "it's (ok)!", "ünïcödé ✓", "%41", "", "-_.~"];
+    const samples = [
+      "plain",
+      "a b",
+      "a+b",
+      "~tilde*star",
+      "x/y?z&w=v",
+      "it's (ok)!",
+      "ünïcödé ✓",
+      "%41",
+      "",
+      "-_.~",
+    ];
     const query = Object.fromEntries(samples.map((value, index) => [`k${index} ${value}`, value]));
     let expected: string;
     try {

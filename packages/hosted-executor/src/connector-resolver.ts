@@ -20,6 +20,11 @@ export class ConnectorResolver {
     this.#id = connectorId;
   }
 
+  /** The connector id when known (given, or looked up already), else undefined. */
+  get current(): string | undefined {
+    return this.#id;
+  }
+
   /** The connector id, looking it up the first time when it was not given. */
   resolve(signal?: AbortSignal): Promise<string> {
     if (this.#id !== undefined) return Promise.resolve(this.#id);

@@ -1,3 +1,4 @@
+import { type ConnectorModel, isDownloadResult } from "@execkit/core";
 import {
   AuthenticationError,
   ConnectorAmbiguityError,
@@ -11,7 +12,6 @@ import {
   ResponseFormatError,
   TokenRefreshError,
 } from "@execkit/errors";
-import { isDownloadResult } from "@execkit/core";
 import { type FakeCloud, startFakeCloud } from "@execkit/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import type { HostedExecutor } from "./hosted-executor";
@@ -44,8 +44,14 @@ describe("token", () => {
   it("is fetched by one request however many calls wait for it", async () => {
     cloud = await startTestCloud();
     cloud.inject({ endpoint: "token", delayMs: 100 });
-    executor = hostedFor(cloud, { connectorId: undefined, connectorDefinitionId: CONNECTOR.definitionId, workspaceName: "acme" });
-    const results = await Promise.all(Array.from({ length: 25 }, () => executor!.execute("customers", "list")));
+    executor = hostedFor(cloud, {
+      connectorId: undefined,
+      connectorDefinitionId: CONNECTOR.definitionId,
+      workspaceName: "acme",
+    });
+    const results = await Promise.all(
+      Array.from({ length: 25 }, () => executor!.execute("customers", "list")),
+    );
     expect(results.every((result) => result.success)).toBe(true);
     expect(cloud.requestsTo("token")).toHaveLength(1);
     expect(cloud.requestsTo("lookup")).toHaveLength(1);
@@ -95,7 +101,9 @@ describe("token", () => {
     executor = hostedFor(cloud);
     await executor.execute("customers", "list");
     cloud.expireTokens();
-    const results = await Promise.all(Array.from({ length: 10 }, () => executor!.execute("customers", "list")));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => executor!.execute("customers", "list")),
+    );
     expect(results.every((result) => result.success)).toBe(true);
     expect(cloud.requestsTo("token")).toHaveLength(2);
   });
@@ -138,7 +146,11 @@ describe("token", () => {
 });
 
 describe("connector lookup", () => {
-  const lookupOptions = { connectorId: undefined, workspaceName: "acme", connectorDefinitionId: CONNECTOR.definitionId };
+  const lookupOptions = {
+    connectorId: undefined,
+    workspaceName: "acme",
+    connectorDefinitionId: CONNECTOR.definitionId,
+  };
 
   it("happens once for the executor's life", async () => {
     cloud = await startTestCloud();
@@ -185,16 +197,17 @@ describe("fault matrix", () => {
     expect(statuses(cloud, "execute")).toEqual([429, 200]);
   });
 
-  it("429 once retries are used up is a RateLimitError with retryAfterMs", async () => {
+  it("429 asking for longer than maxDelaySeconds is a RateLimitError at once, with retryAfterMs", async () => {
     cloud = await startTestCloud();
     cloud.inject({ endpoint: "execute", status: 429, retryAfter: 12, body: { message: "slow down" } });
-    executor = hostedFor(cloud, { retryConfig: NO_RETRIES });
+    executor = hostedFor(cloud, { retryConfig: { maxDelaySeconds: 10 } });
     const error = await rejection(executor.execute("customers", "list"));
     expect(RateLimitError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ status: 429, retryAfterMs: 12_000, retryAfter: 12 });
     expect(error.message).toBe(
       `HTTP 429 error for POST ${cloud.url}/api/v1/integrations/connectors/${CONNECTOR.id}/execute: slow down`,
     );
+    expect(cloud.requestsTo("execute")).toHaveLength(1);
   });
 
   it("503 then ok: a read is retried", async () => {
@@ -209,7 +222,11 @@ describe("fault matrix", () => {
     cloud = await startTestCloud();
     executor = hostedFor(cloud);
     for (const action of ["create", "update", "delete"]) {
-      cloud.inject({ endpoint: "execute", status: 503, body: { errors: [{ message: "busy" }, { error: "later" }] } });
+      cloud.inject({
+        endpoint: "execute",
+        status: 503,
+        body: { errors: [{ message: "busy" }, { error: "later" }] },
+      });
       const error = await rejection(executor.execute("customers", action));
       expect(HTTPStatusError.isInstance(error)).toBe(true);
       expect(error.message).toMatch(/: busy, later$/);
@@ -217,7 +234,9 @@ describe("fault matrix", () => {
     expect(statuses(cloud, "execute")).toEqual([503, 503, 503]);
     await executor.close();
 
-    executor = hostedFor(cloud, { retryConfig: { retryNonIdempotent: true, initialDelaySeconds: 0.01, jitter: false } });
+    executor = hostedFor(cloud, {
+      retryConfig: { retryNonIdempotent: true, initialDelaySeconds: 0.01, jitter: false },
+    });
     cloud.clearRequests();
     cloud.inject({ endpoint: "execute", status: 503 });
     await executor.execute("customers", "create", { params: { name: "x" } });
@@ -378,7 +397,9 @@ describe("fault matrix", () => {
     cloud = await startTestCloud();
     const disposable = hostedFor(cloud);
     await disposable[Symbol.asyncDispose]();
-    expect(RequestAbortedError.isInstance(await rejection(disposable.execute("customers", "list")))).toBe(true);
+    expect(RequestAbortedError.isInstance(await rejection(disposable.execute("customers", "list")))).toBe(
+      true,
+    );
   });
 });
 
@@ -392,12 +413,17 @@ describe("downloads", () => {
     const chunks: Uint8Array[] = [];
     for await (const chunk of result.data as AsyncIterable<Uint8Array>) chunks.push(chunk);
     expect(Buffer.concat(chunks)).toEqual(Buffer.from(DOWNLOAD_BYTES));
-    expect(cloud.requestsTo("execute")[0]!.body).toBe('{"entity":"customers","action":"download","params":{"id":"f1"}}');
+    expect(cloud.requestsTo("execute")[0]!.body).toBe(
+      '{"entity":"customers","action":"download","params":{"id":"f1"}}',
+    );
   });
 
   it("a JSON answer to a download is read as JSON", async () => {
     cloud = await startTestCloud();
-    cloud.inject({ endpoint: "execute", json: { result: { url: "https://files.test/1" }, connector_metadata: null } });
+    cloud.inject({
+      endpoint: "execute",
+      json: { result: { url: "https://files.test/1" }, connector_metadata: null },
+    });
     executor = hostedFor(cloud);
     expect(await executor.execute("customers", "download")).toEqual({
       success: true,
@@ -416,7 +442,13 @@ describe("secrets", () => {
     const token = cloud.issuedTokens[0]!;
     const echo = `client_secret=${CLIENT_SECRET} token ${token} Authorization: Bearer ${token}`;
     for (const status of [400, 401, 429, 500]) {
-      cloud.inject({ endpoint: "execute", status, body: { message: echo }, headers: { "x-echo": token }, times: 2 });
+      cloud.inject({
+        endpoint: "execute",
+        status,
+        body: { message: echo },
+        headers: { "x-echo": token },
+        times: 2,
+      });
       const error = await rejection(executor.execute("customers", "list"));
       const everything = `${error.message} ${JSON.stringify(error)} ${error.stack}`;
       expect(everything).not.toContain(CLIENT_SECRET);
@@ -437,11 +469,30 @@ describe("secrets", () => {
   });
 });
 
+describe("execute() input", () => {
+  it("a malformed config is success:false and sends nothing; a mixed call form is a TypeError", async () => {
+    cloud = await startTestCloud();
+    executor = hostedFor(cloud);
+    const result = await executor.execute({ entity: "", action: "list" });
+    expect(result).toMatchObject({ success: false, data: {}, meta: null });
+    expect(result.error).toMatch(/^Invalid execution config: /);
+    const bad = executor as unknown as { execute(...args: unknown[]): Promise<unknown> };
+    await expect(bad.execute({ entity: "customers", action: "list" }, "list")).rejects.toThrow(TypeError);
+    await expect(bad.execute("customers")).rejects.toThrow(TypeError);
+    expect(cloud.requests).toHaveLength(0);
+  });
+});
+
 describe("check()", () => {
   it("without a model fetches a token and reports healthy", async () => {
     cloud = await startTestCloud();
     executor = hostedFor(cloud);
-    expect(await executor.check()).toEqual({ success: true, data: { status: "healthy" }, error: null, meta: null });
+    expect(await executor.check()).toEqual({
+      success: true,
+      data: { status: "healthy" },
+      error: null,
+      meta: null,
+    });
     expect(cloud.requests.map((record) => record.endpoint)).toEqual(["token"]);
   });
 
@@ -453,6 +504,38 @@ describe("check()", () => {
     expect(result.data.status).toBe("unhealthy");
     expect(result.error).toContain("HTTP 401 error for POST");
     expect(JSON.stringify(result)).not.toContain("bad-secret-999");
+  });
+
+  it("with a model runs its check operation through execute", async () => {
+    cloud = await startTestCloud();
+    const model = {
+      entities: [
+        {
+          name: "customers",
+          operations: [{ entity: "customers", action: "list", preferredForCheck: true, parameters: [] }],
+        },
+      ],
+    } as unknown as ConnectorModel;
+    executor = hostedFor(cloud, { model });
+    expect(await executor.check()).toEqual({
+      success: true,
+      data: { status: "healthy", checked_entity: "customers", checked_action: "list" },
+      error: null,
+      meta: null,
+    });
+    expect(JSON.parse(cloud.requestsTo("execute")[0]!.body)).toEqual({
+      entity: "customers",
+      action: "list",
+      params: {},
+    });
+
+    cloud.inject({ endpoint: "execute", status: 500, body: { message: "down" }, times: 3 });
+    const failed = await executor.check();
+    expect(failed).toMatchObject({
+      success: false,
+      data: { status: "unhealthy", checked_entity: "customers", checked_action: "list" },
+    });
+    expect(failed.error).toContain(": down");
   });
 
   it("never throws on a closed executor or an aborted signal", async () => {

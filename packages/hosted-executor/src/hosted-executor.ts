@@ -10,11 +10,15 @@ import {
   normalizeExecuteArguments,
   READ_ONLY_ACTIONS,
 } from "@execkit/core";
-import { AuthenticationError, RequestAbortedError, Redactor } from "@execkit/errors";
+import { AuthenticationError, Redactor, RequestAbortedError } from "@execkit/errors";
 import { CONNECTORS_PATH, executePath, TOKEN_PATH } from "./cloud-protocol";
 import { type CloudCall, CloudTransport } from "./cloud-transport";
 import { ConnectorResolver } from "./connector-resolver";
-import { type HostedExecutorOptions, type ResolvedHostedOptions, resolveHostedOptions } from "./hosted-options";
+import {
+  type HostedExecutorOptions,
+  type ResolvedHostedOptions,
+  resolveHostedOptions,
+} from "./hosted-options";
 import {
   isExecutionFailure,
   parseExecuteResponse,
@@ -27,7 +31,10 @@ import type { CloudResponse } from "./status-errors";
 import { type IssuedToken, TokenCache } from "./token-cache";
 
 /** Actions that only read, so a failed attempt may be sent again. `context_store_search` is a read as well. */
-const SAFE_TO_REPEAT: ReadonlySet<string> = new Set<string>([...READ_ONLY_ACTIONS, Action.CONTEXT_STORE_SEARCH]);
+const SAFE_TO_REPEAT: ReadonlySet<string> = new Set<string>([
+  ...READ_ONLY_ACTIONS,
+  Action.CONTEXT_STORE_SEARCH,
+]);
 
 /**
  * Runs connector operations through the Airbyte cloud API, which holds the credentials and runs the connector:
@@ -92,7 +99,8 @@ export class HostedExecutor implements ExecutorProtocol, AsyncDisposable {
   }
 
   /**
-   * Runs one operation through the cloud API.
+   * Runs one operation through the cloud API. A malformed config (an empty entity, params that are not an
+   * object) comes back as `success: false` without sending anything, as from `LocalExecutor`.
    *
    * An operation that could not run (unknown entity, unsupported action, missing or invalid params) comes back
    * as `success: false` with the reason in `error`, as from `LocalExecutor`: the cloud marks those answers with
@@ -113,10 +121,19 @@ export class HostedExecutor implements ExecutorProtocol, AsyncDisposable {
     actionOrOptions?: string | CallOptions,
     maybeOptions?: ExecuteOptions,
   ): Promise<ExecutionResult> {
-    const { config, options } = normalizeExecuteArguments(configOrEntity, actionOrOptions, maybeOptions);
+    let config: ExecutionConfig;
+    let options: CallOptions;
+    try {
+      ({ config, options } = normalizeExecuteArguments(configOrEntity, actionOrOptions, maybeOptions));
+    } catch (error) {
+      // A mixed call form is a programming error; a malformed config is an execution error, as in LocalExecutor.
+      if (error instanceof TypeError) throw error;
+      const message = this.#redactor.redact(error instanceof Error ? error.message : String(error));
+      return { success: false, data: {}, error: `Invalid execution config: ${message}`, meta: null };
+    }
     this.#assertOpen();
     const { signal } = options;
-    const connectorId = await this.#connector.resolve(signal);
+    const connectorId = this.#connector.current ?? (await this.#connector.resolve(signal));
     const response = await this.#authorized(
       {
         method: "POST",
@@ -144,7 +161,7 @@ export class HostedExecutor implements ExecutorProtocol, AsyncDisposable {
     try {
       operation = this.#options.model ? findCheckOperation(this.#options.model) : undefined;
     } catch (error) {
-      return unhealthy(error, {});
+      return unhealthy(error, {}, this.#redactor);
     }
     if (operation) {
       const checked = { checked_entity: operation.entity, checked_action: operation.action };
@@ -153,10 +170,11 @@ export class HostedExecutor implements ExecutorProtocol, AsyncDisposable {
           { entity: operation.entity, action: operation.action, params: operation.params },
           { signal },
         );
-        if (!result.success) return unhealthy(result.error ?? "the check operation failed", checked);
+        if (!result.success)
+          return unhealthy(result.error ?? "the check operation failed", checked, this.#redactor);
         return { success: true, data: { status: "healthy", ...checked }, error: null, meta: null };
       } catch (error) {
-        return unhealthy(error, checked);
+        return unhealthy(error, checked, this.#redactor);
       }
     }
     try {
@@ -164,7 +182,7 @@ export class HostedExecutor implements ExecutorProtocol, AsyncDisposable {
       await this.#tokens.get(signal);
       return { success: true, data: { status: "healthy" }, error: null, meta: null };
     } catch (error) {
-      return unhealthy(error, {});
+      return unhealthy(error, {}, this.#redactor);
     }
   }
 
@@ -194,12 +212,16 @@ export class HostedExecutor implements ExecutorProtocol, AsyncDisposable {
    * Sends an authenticated call with retries. A 401 means the token was revoked or expired early: it is
    * dropped, a fresh one fetched, and the call sent once more (once per logical call, not per attempt).
    */
-  async #authorized(call: Omit<CloudCall, "token">, safeToRepeat: boolean, signal?: AbortSignal): Promise<CloudResponse> {
+  async #authorized(
+    call: Omit<CloudCall, "token">,
+    safeToRepeat: boolean,
+    signal?: AbortSignal,
+  ): Promise<CloudResponse> {
     let refreshed = false;
     return withRetries(
       { config: this.#options.retryConfig, safeToRepeat, signal, what: `${call.method} ${call.path}` },
       async () => {
-        const token = await this.#tokens.get(signal);
+        const token = this.#tokens.current() ?? (await this.#tokens.get(signal));
         try {
           return await this.#transport.send({ ...call, token, signal });
         } catch (error) {
@@ -240,14 +262,24 @@ export class HostedExecutor implements ExecutorProtocol, AsyncDisposable {
       true,
       this.#lifetime.signal,
     );
-    return parseLookupResponse(response, { workspaceName, connectorDefinitionId: definition }, this.#redactor);
+    return parseLookupResponse(
+      response,
+      { workspaceName, connectorDefinitionId: definition },
+      this.#redactor,
+    );
   }
 }
 
 function unhealthy(
   error: unknown,
   checked: { checked_entity?: string; checked_action?: string },
+  redactor: Redactor,
 ): ExecutionResult<CheckData> {
-  const message = error instanceof Error ? error.message : String(error);
-  return { success: false, data: { status: "unhealthy", error: message, ...checked }, error: message, meta: null };
+  const message = redactor.redact(error instanceof Error ? error.message : String(error));
+  return {
+    success: false,
+    data: { status: "unhealthy", error: message, ...checked },
+    error: message,
+    meta: null,
+  };
 }

@@ -5,7 +5,12 @@ import { HostedExecutor } from "./hosted-executor";
 import { DEFAULT_TIMEOUT_MS, type HostedExecutorOptions, resolveHostedOptions } from "./hosted-options";
 
 const SECRET = "top-secret-value-42";
-const base: HostedExecutorOptions = { airbyteClientId: "id-1", airbyteClientSecret: SECRET, connectorId: "c-1", env: {} };
+const base: HostedExecutorOptions = {
+  airbyteClientId: "id-1",
+  airbyteClientSecret: SECRET,
+  connectorId: "c-1",
+  env: {},
+};
 
 function thrown(options: HostedExecutorOptions): Error {
   try {
@@ -27,10 +32,20 @@ describe("HostedExecutor options", () => {
       timeoutMs: DEFAULT_TIMEOUT_MS,
     });
     expect(resolved.organizationId).toBeUndefined();
-    expect(resolved.retryConfig.maxAttempts).toBe(3);
+    expect(resolved.retryConfig).toMatchObject({
+      maxAttempts: 3,
+      initialDelaySeconds: 0.5,
+      maxDelaySeconds: 10,
+    });
+    const custom = resolveHostedOptions({ ...base, retryConfig: { maxAttempts: 5 } }, new Redactor());
+    expect(custom.retryConfig).toMatchObject({
+      maxAttempts: 5,
+      initialDelaySeconds: 0.5,
+      maxDelaySeconds: 10,
+    });
   });
 
-  it("accepts a definition id with the workspace defaulting to \"default\"", () => {
+  it('accepts a definition id with the workspace defaulting to "default"', () => {
     const resolved = resolveHostedOptions(
       { ...base, connectorId: undefined, connectorDefinitionId: "def-1" },
       new Redactor(),
@@ -78,11 +93,19 @@ describe("HostedExecutor options", () => {
         ...base,
         organizationId: "org-arg",
         apiUrl: "https://example.test/base/",
-        env: { AIRBYTE_CLIENT_ID: "env-id", AIRBYTE_ORGANIZATION_ID: "env-org", SDK_DEV_ADP_API_HOST: "http://x" },
+        env: {
+          AIRBYTE_CLIENT_ID: "env-id",
+          AIRBYTE_ORGANIZATION_ID: "env-org",
+          SDK_DEV_ADP_API_HOST: "http://x",
+        },
       },
       new Redactor(),
     );
-    expect(resolved).toMatchObject({ clientId: "id-1", organizationId: "org-arg", apiUrl: "https://example.test/base" });
+    expect(resolved).toMatchObject({
+      clientId: "id-1",
+      organizationId: "org-arg",
+      apiUrl: "https://example.test/base",
+    });
   });
 
   it("accepts credentials as Secret", () => {
@@ -122,9 +145,21 @@ describe("HostedExecutor options", () => {
       expect(InvalidConfigurationError.isInstance(error), option).toBe(true);
       expect((error as InvalidConfigurationError).option).toBe(option);
     }
-    expect((thrown({ ...base, apiUrl: undefined, env: { SDK_DEV_ADP_API_HOST: "::" } }) as InvalidConfigurationError).option).toBe(
-      "SDK_DEV_ADP_API_HOST",
-    );
+    expect(
+      (
+        thrown({
+          ...base,
+          apiUrl: undefined,
+          env: { SDK_DEV_ADP_API_HOST: "::" },
+        }) as InvalidConfigurationError
+      ).option,
+    ).toBe("SDK_DEV_ADP_API_HOST");
+  });
+
+  it("refuses credentials inside apiUrl without showing them", () => {
+    const error = thrown({ ...base, apiUrl: "https://user:hunter2-pass@example.test" });
+    expect((error as InvalidConfigurationError).option).toBe("apiUrl");
+    expect(`${error.message} ${JSON.stringify(error)}`).not.toContain("hunter2-pass");
   });
 
   it("never shows the client secret, even in an error about another option", () => {

@@ -1,4 +1,11 @@
-import { type ConnectorModel, type RetryConfig, type RetryConfigInput, resolveRetryConfig, revealSecret, type SecretValue } from "@execkit/core";
+import {
+  type ConnectorModel,
+  type RetryConfig,
+  type RetryConfigInput,
+  resolveRetryConfig,
+  revealSecret,
+  type SecretValue,
+} from "@execkit/core";
 import { InvalidConfigurationError, MissingCredentialsError, type Redactor } from "@execkit/errors";
 import type { Dispatcher } from "undici";
 import { DEFAULT_API_URL } from "./cloud-protocol";
@@ -39,9 +46,11 @@ export interface HostedExecutorOptions {
    */
   timeoutMs?: number;
   /**
-   * Retry settings for 429, 5xx, timeouts and network failures. Reads (list, get, api_search, download,
+   * Retry settings for 429, 5xx, timeouts and network failures, over {@link HOSTED_RETRY_DEFAULTS} (3 attempts,
+   * 0.5 s backoff doubling with jitter, waits capped at 10 s). Reads (list, get, api_search, download,
    * context_store_search), the token call and the lookup are retried; create/update/delete only with
-   * `retryNonIdempotent: true`. `{ maxAttempts: 1 }` turns retries off.
+   * `retryNonIdempotent: true`. A `Retry-After` longer than `maxDelaySeconds` is not waited out: the
+   * `RateLimitError` is thrown at once. `{ maxAttempts: 1 }` turns retries off.
    */
   retryConfig?: RetryConfigInput;
   /** Where the environment fallbacks are read; defaults to `process.env`. */
@@ -63,6 +72,16 @@ export interface ResolvedHostedOptions {
   retryConfig: RetryConfig;
 }
 
+/**
+ * Retry defaults of the hosted executor, under any `retryConfig` given: short waits, because an agent is usually
+ * waiting on the call; a `Retry-After` over 10 s is handed back to the caller as a `RateLimitError`.
+ */
+export const HOSTED_RETRY_DEFAULTS: Readonly<RetryConfigInput> = Object.freeze({
+  maxAttempts: 3,
+  initialDelaySeconds: 0.5,
+  maxDelaySeconds: 10,
+});
+
 /** The reference's read timeout for cloud calls (300 s). */
 export const DEFAULT_TIMEOUT_MS = 300_000;
 
@@ -71,12 +90,16 @@ export const DEFAULT_TIMEOUT_MS = 300_000;
  * {@link InvalidConfigurationError} (a {@link MissingCredentialsError} when credentials are missing) before
  * anything is sent. The client secret is registered with `redactor` first, so no later error can show it.
  */
-export function resolveHostedOptions(options: HostedExecutorOptions, redactor: Redactor): ResolvedHostedOptions {
+export function resolveHostedOptions(
+  options: HostedExecutorOptions,
+  redactor: Redactor,
+): ResolvedHostedOptions {
   if (options === null || typeof options !== "object") {
     throw new InvalidConfigurationError("new HostedExecutor(options) needs an options object.");
   }
   const env = options.env ?? process.env;
-  const clientSecret = credential(options.airbyteClientSecret, "airbyteClientSecret") ?? nonEmpty(env.AIRBYTE_CLIENT_SECRET);
+  const clientSecret =
+    credential(options.airbyteClientSecret, "airbyteClientSecret") ?? nonEmpty(env.AIRBYTE_CLIENT_SECRET);
   redactor.add(clientSecret);
   const clientId = credential(options.airbyteClientId, "airbyteClientId") ?? nonEmpty(env.AIRBYTE_CLIENT_ID);
   const missing = [
@@ -95,7 +118,7 @@ export function resolveHostedOptions(options: HostedExecutorOptions, redactor: R
   const workspaceName = optionalString(options.workspaceName, "workspaceName") ?? "default";
   if (connectorId === undefined && connectorDefinitionId === undefined) {
     throw new InvalidConfigurationError(
-      "HostedExecutor needs either connectorId, or connectorDefinitionId with workspaceName (which defaults to \"default\") to look the connector up.",
+      'HostedExecutor needs either connectorId, or connectorDefinitionId with workspaceName (which defaults to "default") to look the connector up.',
       { option: "connectorId", redactor },
     );
   }
@@ -106,7 +129,8 @@ export function resolveHostedOptions(options: HostedExecutorOptions, redactor: R
     connectorId,
     workspaceName,
     connectorDefinitionId,
-    organizationId: optionalString(options.organizationId, "organizationId") ?? nonEmpty(env.AIRBYTE_ORGANIZATION_ID),
+    organizationId:
+      optionalString(options.organizationId, "organizationId") ?? nonEmpty(env.AIRBYTE_ORGANIZATION_ID),
     model: options.model,
     apiUrl: resolveApiUrl(options.apiUrl, env.SDK_DEV_ADP_API_HOST, redactor),
     dispatcher: options.dispatcher,
@@ -153,8 +177,18 @@ function resolveApiUrl(option: string | undefined, envValue: string | undefined,
       redactor,
     });
   }
+  if (parsed.username || parsed.password) {
+    redactor.add(decodeURIComponent(parsed.password)).add(decodeURIComponent(parsed.username));
+    throw new InvalidConfigurationError(
+      "apiUrl must not carry credentials; pass them as airbyteClientId and airbyteClientSecret.",
+      { option: given === undefined ? "SDK_DEV_ADP_API_HOST" : "apiUrl", redactor },
+    );
+  }
   if (parsed.search || parsed.hash) {
-    throw new InvalidConfigurationError("apiUrl must not carry a query string or fragment.", { option: "apiUrl", redactor });
+    throw new InvalidConfigurationError("apiUrl must not carry a query string or fragment.", {
+      option: "apiUrl",
+      redactor,
+    });
   }
   return raw;
 }
@@ -162,17 +196,20 @@ function resolveApiUrl(option: string | undefined, envValue: string | undefined,
 function resolveTimeout(value: number | undefined, redactor: Redactor): number {
   if (value === undefined) return DEFAULT_TIMEOUT_MS;
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new InvalidConfigurationError(`timeoutMs must be a positive number of milliseconds, got ${String(value)}.`, {
-      option: "timeoutMs",
-      redactor,
-    });
+    throw new InvalidConfigurationError(
+      `timeoutMs must be a positive number of milliseconds, got ${String(value)}.`,
+      {
+        option: "timeoutMs",
+        redactor,
+      },
+    );
   }
   return value;
 }
 
 function resolveRetry(value: RetryConfigInput | undefined, redactor: Redactor): RetryConfig {
   try {
-    return resolveRetryConfig(value ?? {});
+    return resolveRetryConfig({ ...HOSTED_RETRY_DEFAULTS, ...value });
   } catch (error) {
     throw new InvalidConfigurationError(
       `retryConfig is invalid: ${error instanceof Error ? error.message : String(error)}`,

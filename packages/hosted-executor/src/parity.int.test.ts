@@ -40,12 +40,19 @@ function localFor(model: ConnectorModel, mock: MockApi): LocalExecutor {
 /** What a result is once it has crossed the wire as JSON; `error` and `meta` absent mean null. */
 function wireForm(result: { success: boolean; data: unknown; error?: unknown; meta?: unknown }) {
   return JSON.parse(
-    JSON.stringify({ success: result.success, data: result.data, error: result.error ?? null, meta: result.meta ?? null }),
+    JSON.stringify({
+      success: result.success,
+      data: result.data,
+      error: result.error ?? null,
+      meta: result.meta ?? null,
+    }),
   );
 }
 
 /** A result with its download stream (if any) read into one Buffer, so results can be compared. */
-async function drained(result: ExecutionResult): Promise<ExecutionResult | { success: boolean; bytes: Buffer }> {
+async function drained(
+  result: ExecutionResult,
+): Promise<ExecutionResult | { success: boolean; bytes: Buffer }> {
   if (!isDownloadResult(result)) return result;
   const chunks: Uint8Array[] = [];
   for await (const chunk of result.data) chunks.push(chunk);
@@ -53,7 +60,9 @@ async function drained(result: ExecutionResult): Promise<ExecutionResult | { suc
 }
 
 /** Runs `call`, returning either its result or what it threw, so both sides can be compared. */
-async function settle<T>(call: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+async function settle<T>(
+  call: () => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
   try {
     return { ok: true, value: await call() };
   } catch (error) {
@@ -163,10 +172,13 @@ describeWithSharedSpecs("parity: hosted result equals local result, operation by
         if (direct.ok && proxied.ok) {
           if (direct.value.success) succeeded += 1;
           if ("bytes" in direct.value) downloads += 1;
+          const expected = "bytes" in direct.value ? direct.value : wireForm(direct.value);
           try {
-            expect(proxied.value).toEqual("bytes" in direct.value ? direct.value : wireForm(direct.value));
+            expect(proxied.value).toEqual(expected);
           } catch {
-            mismatches.push(`${id}: local ${JSON.stringify(wireForm(direct.value)).slice(0, 300)} hosted ${JSON.stringify(proxied.value).slice(0, 300)}`);
+            mismatches.push(
+              `${id}: local ${JSON.stringify(expected).slice(0, 300)} hosted ${JSON.stringify(proxied.value).slice(0, 300)}`,
+            );
           }
         } else if (direct.ok !== proxied.ok) {
           mismatches.push(

@@ -19,7 +19,13 @@ function parseJson(response: CloudResponse, redactor: Redactor, withBody = true)
   } catch (error) {
     throw new ResponseFormatError(
       `The cloud API answered ${response.method} ${response.url} with HTTP ${response.status} but a body that is not JSON (${response.text.length} characters). This is a server-side problem; retry later or report it.`,
-      { ...requestInfo(response), status: response.status, body: withBody ? response.text : undefined, cause: error, redactor },
+      {
+        ...requestInfo(response),
+        status: response.status,
+        body: withBody ? response.text : undefined,
+        cause: error,
+        redactor,
+      },
     );
   }
 }
@@ -37,7 +43,8 @@ export function parseTokenResponse(response: CloudResponse, redactor: Redactor):
   }
   redactor.add(accessToken);
   const expiresIn = record?.expires_in;
-  const seconds = typeof expiresIn === "number" ? expiresIn : typeof expiresIn === "string" ? Number(expiresIn) : undefined;
+  const seconds =
+    typeof expiresIn === "number" ? expiresIn : typeof expiresIn === "string" ? Number(expiresIn) : undefined;
   return { accessToken, expiresInSeconds: seconds };
 }
 
@@ -48,7 +55,11 @@ export interface LookupTarget {
 }
 
 /** The single connector id in the lookup answer's `data`; none or several are typed errors. */
-export function parseLookupResponse(response: CloudResponse, target: LookupTarget, redactor: Redactor): string {
+export function parseLookupResponse(
+  response: CloudResponse,
+  target: LookupTarget,
+  redactor: Redactor,
+): string {
   const body = parseJson(response, redactor);
   const connectors = isRecord(body) ? body.data : undefined;
   if (!Array.isArray(connectors)) {
@@ -133,9 +144,13 @@ export function isExecutionFailure(response: CloudResponse): boolean {
 export function parseExecutionFailure(response: CloudResponse, redactor: Redactor): ExecutionResult {
   const body = JSON.parse(response.text) as Record<string, unknown>;
   const error = redactor.redact(
-    typeof body.message === "string" && body.message !== "" ? body.message : extractErrorDetail(body, response.status),
+    typeof body.message === "string" && body.message !== ""
+      ? body.message
+      : extractErrorDetail(body, response.status),
   );
-  return { success: false, data: (body.result ?? null) as ExecutionData, error, meta: null };
+  // Without a `result` the data is `{}`, as the reference's and LocalExecutor's failed results have.
+  const data = "result" in body ? (body.result ?? null) : {};
+  return { success: false, data: data as ExecutionData, error, meta: null };
 }
 
 /** The bytes as a {@link ByteStream}: they were read whole (the request's timeout covers the body), served in chunks. */
@@ -143,7 +158,8 @@ function byteStream(bytes: Uint8Array): ByteStream {
   const CHUNK = 64 * 1024;
   return {
     async *[Symbol.asyncIterator]() {
-      for (let offset = 0; offset < bytes.length; offset += CHUNK) yield bytes.subarray(offset, offset + CHUNK);
+      for (let offset = 0; offset < bytes.length; offset += CHUNK)
+        yield bytes.subarray(offset, offset + CHUNK);
     },
   };
 }

@@ -14,7 +14,9 @@ import { retryDelayMs, shouldRetry, withRetries } from "./retry-policy";
 
 const config = resolveRetryConfig({ initialDelaySeconds: 1, maxDelaySeconds: 10, jitter: false });
 const status = (code: number, headers: Record<string, string> = {}) =>
-  code === 429 ? new RateLimitError("limited", { status: 429, headers }) : new HTTPStatusError("failed", { status: code, headers });
+  code === 429
+    ? new RateLimitError("limited", { status: 429, headers })
+    : new HTTPStatusError("failed", { status: code, headers });
 
 describe("shouldRetry", () => {
   const read = { config, safeToRepeat: true };
@@ -57,7 +59,11 @@ describe("shouldRetry", () => {
   });
 
   it("follows the config's switches", () => {
-    const off = resolveRetryConfig({ retryOnTimeout: false, retryOnNetworkError: false, retryOnStatusCodes: [503] });
+    const off = resolveRetryConfig({
+      retryOnTimeout: false,
+      retryOnNetworkError: false,
+      retryOnStatusCodes: [503],
+    });
     expect(shouldRetry(new RequestTimeoutError("slow"), { config: off, safeToRepeat: true })).toBe(false);
     expect(shouldRetry(new NetworkError("reset"), { config: off, safeToRepeat: true })).toBe(false);
     expect(shouldRetry(status(500), { config: off, safeToRepeat: true })).toBe(false);
@@ -110,6 +116,24 @@ describe("withRetries", () => {
     expect(attempts).toBe(3);
     expect(waits).toEqual([1000, 2000]);
     expect(HTTPStatusError.isInstance(error)).toBe(true);
+  });
+
+  it("does not wait out a Retry-After longer than maxDelaySeconds", async () => {
+    const waits: number[] = [];
+    let attempts = 0;
+    const plan = {
+      config,
+      safeToRepeat: true,
+      what: "test",
+      sleep: async (ms: number) => void waits.push(ms),
+    };
+    const error = await withRetries(plan, async () => {
+      attempts += 1;
+      throw status(429, { "retry-after": "12" });
+    }).catch((thrown: unknown) => thrown);
+    expect(RateLimitError.isInstance(error)).toBe(true);
+    expect((error as RateLimitError).retryAfterMs).toBe(12_000);
+    expect([attempts, waits]).toEqual([1, []]);
   });
 
   it("never retries an error an inner retry loop already gave up on", async () => {

@@ -27,11 +27,14 @@ export interface RetryPlan {
 
 /**
  * Runs `attempt` until it succeeds, the error is not worth retrying, or `config.maxAttempts` is used up; then
- * throws the last error as it was (typed).
+ * throws the last error as it was (typed). A `Retry-After` longer than `maxDelaySeconds` is not waited out.
  *
  * Differs from the reference: its hosted client never retries.
  */
-export async function withRetries<T>(plan: RetryPlan, attempt: (attemptNumber: number) => Promise<T>): Promise<T> {
+export async function withRetries<T>(
+  plan: RetryPlan,
+  attempt: (attemptNumber: number) => Promise<T>,
+): Promise<T> {
   const { config } = plan;
   const wait = plan.sleep ?? ((ms: number, signal: AbortSignal | undefined) => sleep(ms, signal, plan.what));
   for (let attemptNumber = 1; ; attemptNumber++) {
@@ -39,6 +42,10 @@ export async function withRetries<T>(plan: RetryPlan, attempt: (attemptNumber: n
       return await attempt(attemptNumber);
     } catch (error) {
       if (attemptNumber >= config.maxAttempts || !shouldRetry(error, plan)) throw settled(error);
+      // A server that asks for a longer wait than we would ever make gets its answer back at once: the error
+      // carries the wait (`retryAfterMs`), and the caller (often an agent) is better placed to decide.
+      const asked = askedDelayMs(error, config);
+      if (asked !== undefined && asked > config.maxDelaySeconds * 1000) throw settled(error);
       await wait(retryDelayMs(error, attemptNumber, config, plan.random ?? Math.random), plan.signal);
     }
   }
@@ -72,15 +79,31 @@ export function shouldRetry(error: unknown, plan: Pick<RetryPlan, "config" | "sa
  * The wait before the next attempt: what the server asked for in the configured retry-after header when it
  * said, else exponential backoff (with full jitter when `config.jitter`); never more than `maxDelaySeconds`.
  */
-export function retryDelayMs(error: unknown, attemptNumber: number, config: RetryConfig, random: () => number): number {
+export function retryDelayMs(
+  error: unknown,
+  attemptNumber: number,
+  config: RetryConfig,
+  random: () => number,
+): number {
   const capMs = config.maxDelaySeconds * 1000;
-  const asked = HTTPStatusError.isInstance(error) ? serverAskedDelayMs(error.headers, config) : undefined;
+  const asked = askedDelayMs(error, config);
   if (asked !== undefined) return Math.min(asked, capMs);
-  const backoff = Math.min(config.initialDelaySeconds * 1000 * config.exponentialBase ** (attemptNumber - 1), capMs);
+  const backoff = Math.min(
+    config.initialDelaySeconds * 1000 * config.exponentialBase ** (attemptNumber - 1),
+    capMs,
+  );
   return config.jitter ? random() * backoff : backoff;
 }
 
-function serverAskedDelayMs(headers: Readonly<Record<string, string>>, config: RetryConfig): number | undefined {
+/** The wait the server asked for in the configured retry-after header, when it did. */
+export function askedDelayMs(error: unknown, config: RetryConfig): number | undefined {
+  return HTTPStatusError.isInstance(error) ? serverAskedDelayMs(error.headers, config) : undefined;
+}
+
+function serverAskedDelayMs(
+  headers: Readonly<Record<string, string>>,
+  config: RetryConfig,
+): number | undefined {
   const wanted = config.retryAfterHeader.toLowerCase();
   const entry = Object.entries(headers).find(([name]) => name.toLowerCase() === wanted);
   if (wanted === "retry-after" && config.retryAfterFormat === "seconds") return parseRetryAfterMs(headers);

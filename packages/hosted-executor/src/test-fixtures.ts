@@ -37,7 +37,8 @@ export function recordsExecutor(): ExecutorProtocol & { calls: ExecutionConfig[]
           meta: null,
         };
       }
-      if (entry.action === "get") return { success: true, data: { id: entry.params?.id ?? null }, meta: null };
+      if (entry.action === "get")
+        return { success: true, data: { id: entry.params?.id ?? null }, meta: null };
       return { success: true, data: [{ id: "c1" }, { id: "c2" }], meta: { next_cursor: "n2" } };
     },
     async check() {

@@ -57,7 +57,10 @@ describe("TokenCache", () => {
   it("uses the 14-minute fallback when expires_in is missing", async () => {
     let now = 0;
     let fetches = 0;
-    const cache = new TokenCache(async () => ({ accessToken: `tok-${++fetches}` }), () => now);
+    const cache = new TokenCache(
+      async () => ({ accessToken: `tok-${++fetches}` }),
+      () => now,
+    );
     await cache.get();
     now = 14 * 60 * 1000 - 1;
     expect(await cache.get()).toBe("tok-1");
@@ -109,7 +112,9 @@ describe("TokenCache", () => {
       fetches += 1;
       return { accessToken: "tok" };
     });
-    await expect(cache.get(AbortSignal.abort())).rejects.toSatisfy((error) => RequestAbortedError.isInstance(error));
+    await expect(cache.get(AbortSignal.abort())).rejects.toSatisfy((error) =>
+      RequestAbortedError.isInstance(error),
+    );
     expect(fetches).toBe(0);
   });
 });

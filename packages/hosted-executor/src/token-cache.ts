@@ -32,10 +32,16 @@ export class TokenCache {
     this.#now = now;
   }
 
+  /** The cached token while it is still good, else undefined; lets the hot path skip a promise. */
+  current(): string | undefined {
+    const cached = this.#token;
+    return cached && this.#now() < cached.refreshAt ? cached.value : undefined;
+  }
+
   /** A valid token: the cached one, or the result of the (single, shared) fetch. */
   get(signal?: AbortSignal): Promise<string> {
-    const cached = this.#token;
-    if (cached && this.#now() < cached.refreshAt) return Promise.resolve(cached.value);
+    const cached = this.current();
+    if (cached !== undefined) return Promise.resolve(cached);
     if (signal?.aborted) return Promise.reject(abortError(signal, WHAT));
     return raceWithSignal(
       this.#flight.run(() => this.#refresh()),
@@ -54,7 +60,10 @@ export class TokenCache {
 
   async #refresh(): Promise<string> {
     const issued = await this.#fetch();
-    this.#token = { value: issued.accessToken, refreshAt: this.#now() + usableLifetimeMs(issued.expiresInSeconds) };
+    this.#token = {
+      value: issued.accessToken,
+      refreshAt: this.#now() + usableLifetimeMs(issued.expiresInSeconds),
+    };
     return issued.accessToken;
   }
 }

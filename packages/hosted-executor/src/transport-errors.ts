@@ -1,13 +1,7 @@
 import { HTTPClientError, NetworkError, type Redactor, RequestTimeoutError } from "@execkit/errors";
 
 /** Error codes that mean the connection was never made, so the server cannot have seen the request. */
-const NOT_SENT_CODES = new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-]);
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
 
 const NETWORK_CODES = new Set([
   ...NOT_SENT_CODES,
@@ -50,7 +44,14 @@ export function transportError(error: unknown, request: FailedRequest, redactor:
   if (phase !== undefined) {
     return new RequestTimeoutError(
       `${where} timed out: no ${phase === "connect" ? "connection" : phase === "headers" ? "response headers" : "more of the body"} within ${request.timeoutMs} ms. The cloud API may be slow; retry later or raise timeoutMs.`,
-      { method: request.method, url: request.url, timeoutMs: request.timeoutMs, phase, cause: error, redactor },
+      {
+        method: request.method,
+        url: request.url,
+        timeoutMs: request.timeoutMs,
+        phase,
+        cause: error,
+        redactor,
+      },
     );
   }
   if (code !== undefined && NETWORK_CODES.has(code)) {

@@ -9,12 +9,13 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { isDownloadResult } from "@execkit/core";
 import { Agent, request } from "undici";
-import { acmeModel } from "../test/acme-spec";
 import { LocalExecutor } from "../src/index";
+import { acmeModel } from "../test/acme-spec";
 
 const records = Array.from({ length: 100 }, (_, i) => ({
   id: `item_${String(i).padStart(6, "0")}`,
   name: `Item number ${i}`,
+  description: `Record ${i}: a short description to parse.`,
   private: i % 7 === 0,
   owner: { id: `user_${i % 13}`, email: `user${i % 13}@example.com` },
   tags: ["alpha", "beta"],
@@ -27,7 +28,10 @@ const DOWNLOAD_MIB = Number(process.env.BENCH_DOWNLOAD_MIB ?? 1024);
 
 const server = createServer((req, res) => {
   if (req.url?.startsWith("/api/files/")) {
-    res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(DOWNLOAD_MIB * MIB) });
+    res.writeHead(200, {
+      "content-type": "application/octet-stream",
+      "content-length": String(DOWNLOAD_MIB * MIB),
+    });
     let sent = 0;
     const pump = () => {
       while (sent < DOWNLOAD_MIB) {
@@ -51,10 +55,17 @@ const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const url = `${origin}/api/items?limit=100`;
 const token = "bench-token-123456";
 
-const executor = new LocalExecutor({ model: acmeModel(origin), authConfig: { api_key: token }, maxConnections: 100 });
+const executor = new LocalExecutor({
+  model: acmeModel(origin),
+  authConfig: { api_key: token },
+  maxConnections: 100,
+});
 const rawAgent = new Agent({ connections: 100 });
 const raw = async () => {
-  const response = await request(url, { dispatcher: rawAgent, headers: { authorization: `Bearer ${token}`, accept: "*/*" } });
+  const response = await request(url, {
+    dispatcher: rawAgent,
+    headers: { authorization: `Bearer ${token}`, accept: "*/*" },
+  });
   const body = (await response.body.json()) as { data: unknown[] };
   if (body.data.length !== 100) throw new Error("bad body");
 };
@@ -107,7 +118,8 @@ async function throughput(total: number, concurrency: number) {
       Array.from({ length: total }, () => ["items", "list", { limit: 100 }] as const),
       { concurrency },
     );
-    if (results.some((item) => item.status !== "fulfilled" || !item.result.success)) throw new Error("batch failed");
+    if (results.some((item) => item.status !== "fulfilled" || !item.result.success))
+      throw new Error("batch failed");
     return total / ((performance.now() - start) / 1000);
   };
   await runRaw();

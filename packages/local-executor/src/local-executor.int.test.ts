@@ -338,7 +338,9 @@ describe("LocalExecutor on a loopback server", () => {
     });
   });
 
-  it("follows redirects, dropping credentials when the redirect leaves the origin", { timeout: 10_000 }, async () => {
+  it("follows redirects, dropping credentials when the redirect leaves the origin", {
+    timeout: 10_000,
+  }, async () => {
     const other = await startLoopbackServer((_req, res) => json(res, 200, { data: [{ id: "elsewhere" }] }));
     try {
       server.handler = (req, res) => {
@@ -356,7 +358,10 @@ describe("LocalExecutor on a loopback server", () => {
       };
       const result = await make().execute("items", "list", { params: { limit: 1 } });
       expect(result.data).toEqual([{ id: "elsewhere" }]);
-      expect(server.requests.map((r) => r.headers.authorization)).toEqual(["Bearer bearer-secret-5678", "Bearer bearer-secret-5678"]);
+      expect(server.requests.map((r) => r.headers.authorization)).toEqual([
+        "Bearer bearer-secret-5678",
+        "Bearer bearer-secret-5678",
+      ]);
       expect(other.requests[0]!.headers.authorization).toBeUndefined();
     } finally {
       await other.close();

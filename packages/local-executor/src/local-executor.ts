@@ -222,7 +222,12 @@ export class LocalExecutor implements ExecutorProtocol, AsyncDisposable {
     let action: string;
     let params: Readonly<Record<string, unknown>>;
     let signal: AbortSignal | undefined;
-    if (typeof configOrEntity === "string" && typeof actionOrOptions === "string" && configOrEntity !== "" && actionOrOptions !== "") {
+    if (
+      typeof configOrEntity === "string" &&
+      typeof actionOrOptions === "string" &&
+      configOrEntity !== "" &&
+      actionOrOptions !== ""
+    ) {
       // The common call shape skips schema parsing: it is on every request's path.
       entity = configOrEntity;
       action = actionOrOptions;
@@ -257,7 +262,9 @@ export class LocalExecutor implements ExecutorProtocol, AsyncDisposable {
     operations: readonly BatchOperation[],
     options: CallOptions & { concurrency?: number } = {},
   ): Promise<BatchItemResult[]> {
-    return runBatch(operations, options, (config, signal) => this.execute(config.entity, config.action, { params: config.params, signal }));
+    return runBatch(operations, options, (config, signal) =>
+      this.execute(config.entity, config.action, { params: config.params, signal }),
+    );
   }
 
   /**

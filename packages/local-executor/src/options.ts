@@ -32,8 +32,8 @@ export interface LocalExecutorOptions {
   /** Connections per origin of the executor's own undici Agent (default 100). Ignored when `dispatcher` is given. */
   maxConnections?: number;
   /**
-   * Kept for parity with the reference (default 20). undici keeps every idle connection alive until its
-   * keep-alive timeout, so this only bounds nothing below `maxConnections`; it is validated and recorded.
+   * Kept for parity with the reference (default 20). undici has no separate cap on idle connections (they close
+   * after their keep-alive timeout), so the value is validated but has no effect.
    */
   maxKeepaliveConnections?: number;
   /** Log every request and response (redacted). */

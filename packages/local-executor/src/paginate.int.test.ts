@@ -12,7 +12,9 @@ import { LocalExecutor } from "./local-executor";
 
 const PAGES = 3;
 const PATCHES: Record<string, MockApiOptions["responses"]> = {
-  "google-ads": { "accessible_customers.list": { resourceNames: ["customers/1234567890", "customers/2345678901"] } },
+  "google-ads": {
+    "accessible_customers.list": { resourceNames: ["customers/1234567890", "customers/2345678901"] },
+  },
   gong: {
     "library_folder_content.list": (_page: number, synthesized: unknown) => {
       const body = synthesized as { calls?: Record<string, unknown>[] };
@@ -28,8 +30,18 @@ const PATCHES: Record<string, MockApiOptions["responses"]> = {
  */
 function followable(plan: ReturnType<typeof planPagination>): boolean {
   if (plan.lastIdCursor) return true;
-  if (plan.cursorParam !== undefined && plan.markers.some((m) => m.kind === "cursor" || (m.kind === "header" && m.role === "cursor"))) return true;
-  return plan.markers.some((m) => m.kind === "url" || m.kind === "link" || m.kind === "object" || (m.kind === "header" && m.role === "url"));
+  if (
+    plan.cursorParam !== undefined &&
+    plan.markers.some((m) => m.kind === "cursor" || (m.kind === "header" && m.role === "cursor"))
+  )
+    return true;
+  return plan.markers.some(
+    (m) =>
+      m.kind === "url" ||
+      m.kind === "link" ||
+      m.kind === "object" ||
+      (m.kind === "header" && m.role === "url"),
+  );
 }
 const rows: Array<{ spec: string; paginated: number; followed: number }> = [];
 
@@ -41,9 +53,17 @@ const rows: Array<{ spec: string; paginated: number; followed: number }> = [];
 describeWithSharedSpecs("paginate follows every spec's own pagination style", (specs) => {
   afterAll(() => {
     if (rows.length === 0) return;
-    const lines = rows.map((r) => `${r.spec.padEnd(28)} ${String(r.paginated).padStart(9)} ${String(r.followed).padStart(8)}`);
+    const lines = rows.map(
+      (r) => `${r.spec.padEnd(28)} ${String(r.paginated).padStart(9)} ${String(r.followed).padStart(8)}`,
+    );
     const total = rows.reduce((acc, r) => [acc[0]! + r.paginated, acc[1]! + r.followed], [0, 0]);
-    console.log(["spec                         paginated followed", ...lines, `${"total".padEnd(28)} ${String(total[0]).padStart(9)} ${String(total[1]).padStart(8)}`].join("\n"));
+    console.log(
+      [
+        "spec                         paginated followed",
+        ...lines,
+        `${"total".padEnd(28)} ${String(total[0]).padStart(9)} ${String(total[1]).padStart(8)}`,
+      ].join("\n"),
+    );
   });
 
   for (const spec of specs) {
@@ -73,14 +93,21 @@ describeWithSharedSpecs("paginate follows every spec's own pagination style", (s
           const params = generateParams(operation, model);
           let records = 0;
           try {
-            for await (const _record of executor.paginate(operation.entity, operation.action, { params, maxPages: 10 })) records++;
+            for await (const _record of executor.paginate(operation.entity, operation.action, {
+              params,
+              maxPages: 10,
+            }))
+              records++;
           } catch (error) {
             failures.push(`${operation.entity}.${operation.action}: ${(error as Error).message}`);
             continue;
           }
           const pages = mock.requestsFor({ kind: "api" }).length;
           if (pages === PAGES) followed++;
-          else failures.push(`${operation.entity}.${operation.action}: fetched ${pages} pages (${records} records), the mock served ${PAGES}`);
+          else
+            failures.push(
+              `${operation.entity}.${operation.action}: fetched ${pages} pages (${records} records), the mock served ${PAGES}`,
+            );
         }
       } finally {
         mock.preferOperation(undefined);

@@ -31,7 +31,8 @@ const HAS_MORE_KEYS = /^(has_?more|has_?next(_?page)?|more_?data_?available|more
 const DONE_KEYS = /^(done|is_?last(_?page)?|last_?page)$/i;
 const CURSOR_KEY = /cursor|token|after|next|offset|marker|continuation|start|page/i;
 const NOT_CURSOR_KEY = /prev|before|total|count|size|limit|current|max/i;
-const CURSOR_PARAM = /^(after|cursor|starting_?after|start_?cursor|page_?token|next_?page_?token|next_?token|next_?cursor|page_?cursor|page_?info|marker|continuation(_?token)?|offset|start_?at|start|start_?id|page|from|since_?id)$/i;
+const CURSOR_PARAM =
+  /^(after|cursor|starting_?after|start_?cursor|page_?token|next_?page_?token|next_?token|next_?cursor|page_?cursor|page_?info|marker|continuation(_?token)?|offset|start_?at|start|start_?id|page|from|since_?id)$/i;
 const URL_FIELDS = ["href", "uri", "url", "link", "next"];
 
 function isUrlLike(value: unknown): value is string {
@@ -63,7 +64,9 @@ function cursorParam(operation: OperationModel, metaKey: string, value: unknown)
   if (exact) return exact;
   const core = key.replace(/^next/, "").replace(/^end(?=cursor)/, "");
   if (core) {
-    const containing = names.filter((name) => CURSOR_PARAM.test(name.replace(/\W/g, "")) && plain(name).includes(core));
+    const containing = names.filter(
+      (name) => CURSOR_PARAM.test(name.replace(/\W/g, "")) && plain(name).includes(core),
+    );
     if (containing.length > 0) return containing.sort((a, b) => a.length - b.length)[0];
   }
   const candidates = names.filter((name) => CURSOR_PARAM.test(name.replace(/\W/g, "")));
@@ -81,15 +84,28 @@ function cursorParam(operation: OperationModel, metaKey: string, value: unknown)
 /** The JSON type a request param declares (`integer`, `string`…), when it declares one. */
 function declaredType(operation: OperationModel, name: string): string | undefined {
   const parameter = operation.parameters.find((p) => p.name === name);
-  const schema = parameter?.schema ?? (operation.requestBody?.schema?.properties as Record<string, Record<string, unknown>> | undefined)?.[name];
+  const schema =
+    parameter?.schema ??
+    (operation.requestBody?.schema?.properties as Record<string, Record<string, unknown>> | undefined)?.[
+      name
+    ];
   const type = schema?.type;
-  return typeof type === "string" ? type : Array.isArray(type) ? (type.find((t) => t !== "null") as string | undefined) : undefined;
+  return typeof type === "string"
+    ? type
+    : Array.isArray(type)
+      ? (type.find((t) => t !== "null") as string | undefined)
+      : undefined;
 }
 
 /** Sends a cursor in the param's own type: linkedin's `"2"` token goes into an integer `start` as 2. */
 function asParamType(operation: OperationModel, name: string, value: unknown): unknown {
   const type = declaredType(operation, name);
-  if ((type === "integer" || type === "number") && typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) {
+  if (
+    (type === "integer" || type === "number") &&
+    typeof value === "string" &&
+    value.trim() !== "" &&
+    Number.isFinite(Number(value))
+  ) {
     return Number(value);
   }
   if (type === "string" && typeof value === "number") return String(value);
@@ -130,7 +146,14 @@ export function nextPage(
   if (url && operation.method === "GET") return { kind: "url", url };
   for (const [key, value] of entries) {
     if (!CURSOR_KEY.test(key) || NOT_CURSOR_KEY.test(key) || HAS_MORE_KEYS.test(key)) continue;
-    if (value === null || value === undefined || value === "" || typeof value === "boolean" || typeof value === "object") continue;
+    if (
+      value === null ||
+      value === undefined ||
+      value === "" ||
+      typeof value === "boolean" ||
+      typeof value === "object"
+    )
+      continue;
     if (isUrlLike(value)) continue;
     const param = cursorParam(operation, key, value);
     if (!param) continue;
@@ -142,8 +165,10 @@ export function nextPage(
   if (hasMore && (hasMore[1] === true || hasMore[1] === "true") && count > 0) {
     const names = new Set(requestNames(operation));
     const last = (records as Array<Record<string, unknown>>)[count - 1];
-    if (names.has("starting_after") && last && last.id !== undefined) return { kind: "params", params: { ...params, starting_after: last.id } };
-    if (names.has("offset")) return { kind: "params", params: { ...params, offset: Number(params.offset ?? 0) + count } };
+    if (names.has("starting_after") && last && last.id !== undefined)
+      return { kind: "params", params: { ...params, starting_after: last.id } };
+    if (names.has("offset"))
+      return { kind: "params", params: { ...params, offset: Number(params.offset ?? 0) + count } };
     // Page numbers only where the param is numeric; a string `page` is an opaque token we were not given.
     const pageType = declaredType(operation, "page");
     if (names.has("page") && (pageType === "integer" || pageType === "number")) {

@@ -9,6 +9,17 @@ Everything is decided on Python's own ``ast``: names are resolved through import
 ``getattr`` with constant-folded names, ``__import__``/``importlib`` and ``sys.modules``, so text in comments
 or strings never matches and ``model.eval()`` is not ``eval``. The code under analysis is never imported,
 compiled to bytecode or run. Works on Python 3.8 and later.
+
+Severity: high for starting processes or shells, dynamic code, deleting or writing files outside the execution
+folder, sockets, native code and unpickling; medium for network clients, control-system writes and writes to
+paths that cannot be known before running; low for information (file reads, environment reads, control-system
+reads).
+
+Known limits, on purpose: bindings are followed in source order and the last one wins, except that inside a
+branch a binding to something sensitive is not replaced by a harmless one (``if c: f = os.system`` /
+``else: f = print`` keeps ``os.system``);
+values returned from user functions are not tracked; an interpolated part of a relative path is assumed not to
+climb out with ``..``. Code that defeats these still has to get past the runtime guard of read-only runs.
 """
 
 import ast
@@ -175,6 +186,8 @@ RULES = {
     "dynamic.runpy": ("dynamic_code", "high", "Runs another Python file or module"),
     "dynamic.code_object": ("dynamic_code", "high", "Builds a code or function object directly"),
     "dynamic.monkeypatch": ("dynamic_code", "high", "Replaces an attribute of a sensitive module"),
+    "dynamic.introspection": ("dynamic_code", "high",
+                              "Reaches interpreter internals (globals, builtins, code or subclasses of objects)"),
     "filesystem.write": ("filesystem_write", "path", "Writes or changes files"),
     "filesystem.delete": ("filesystem_write", "path", "Deletes files or folders"),
     "filesystem.chdir": ("filesystem_write", "path", "Changes the working directory, which moves every relative path"),
@@ -239,7 +252,9 @@ CALL_RULES.update(_expand("process.asyncio_subprocess", [
     "asyncio.create_subprocess_exec", "asyncio.create_subprocess_shell",
     "asyncio.subprocess.create_subprocess_exec", "asyncio.subprocess.create_subprocess_shell"]))
 CALL_RULES.update(_expand("dynamic.eval", ["builtins.eval"]))
-CALL_RULES.update(_expand("dynamic.exec", ["builtins.exec", "builtins.execfile"]))
+CALL_RULES.update(_expand("dynamic.exec", ["builtins.exec", "builtins.execfile", "code.interact",
+                                           "code.InteractiveInterpreter", "code.InteractiveConsole",
+                                           "codeop.compile_command", "pdb.run", "pdb.runeval", "bdb.Bdb"]))
 CALL_RULES.update(_expand("dynamic.compile", ["builtins.compile"]))
 CALL_RULES.update(_expand("dynamic.import", ["builtins.__import__"]))
 CALL_RULES.update(_expand("dynamic.importlib", [
@@ -364,6 +379,10 @@ FS_CALLS = {
     "os.mkfifo": ("filesystem.write", (0,), ("path",), False),
     "os.open": ("filesystem.write", (0,), ("path",), False),
     "os.chdir": ("filesystem.chdir", (0,), ("path",), False),
+    "tarfile.open().extractall": ("filesystem.write", (0,), ("path",), False),
+    "tarfile.open().extract": ("filesystem.write", (1,), ("path",), False),
+    "zipfile.ZipFile().extractall": ("filesystem.write", (0,), ("path",), False),
+    "zipfile.ZipFile().extract": ("filesystem.write", (1,), ("path",), False),
     "pathlib.Path().write_text": ("filesystem.write", (), (), True),
     "pathlib.Path().write_bytes": ("filesystem.write", (), (), True),
     "pathlib.Path().touch": ("filesystem.write", (), (), True),
@@ -378,7 +397,8 @@ FS_CALLS = {
 }
 FS_READ_CALLS = frozenset(["pathlib.Path().read_text", "pathlib.Path().read_bytes"])
 OPEN_CALLS = frozenset(["builtins.open", "io.open", "codecs.open", "io.FileIO", "gzip.open", "bz2.open",
-                        "lzma.open"])
+                        "lzma.open", "h5py.File", "netCDF4.Dataset", "tables.open_file", "zipfile.ZipFile",
+                        "tarfile.open", "shelve.open"])
 # Methods that save to a path on objects we do not track (DataFrames, figures, models). Writing inside the
 # execution folder is what generated code is for, and these receivers are everywhere, so only a path known to
 # leave the folder is reported.
@@ -452,6 +472,19 @@ def _match_rule(qual):
     return None
 
 
+_SENSITIVE_CACHE = {}
+
+
+def sensitive(qual):
+    """Whether a bound value leads to any rule: a flagged callable, a module with rules, a PV object…"""
+    known = _SENSITIVE_CACHE.get(qual)
+    if known is None:
+        if len(_SENSITIVE_CACHE) > 50000:
+            _SENSITIVE_CACHE.clear()
+        known = _SENSITIVE_CACHE[qual] = qual in SENSITIVE_MODULES or rule_known(qual)
+    return known
+
+
 def rule_known(qual):
     """Whether ``qual`` (e.g. a name a star import may have brought in) leads to any rule."""
     if qual in KNOWN_PREFIXES:
@@ -473,12 +506,16 @@ def classify_path(val):
     return "outside" if path_leaves(const) else "inside"
 
 
+LINE_BREAKS = re.compile(r"\r\n|\r|\n")
+PATH_SEPARATORS = re.compile(r"[/\\]")
+
+
 def path_leaves(text):
     if not text:
         return False
     if text[0] in "/\\~" or (len(text) > 1 and text[1] == ":" and text[0].isalpha()):
         return True
-    return ".." in re.split(r"[/\\]", text)
+    return ".." in PATH_SEPARATORS.split(text)
 
 
 def relative_prefix(text):
@@ -585,6 +622,7 @@ class Analyzer(object):
         self.memo = {}
         self.attr_bindings = False
         self.has_stars = False
+        self.branch_depth = 0
         self.lines = None
         self.ascii = code.isascii() if hasattr(code, "isascii") else all(ord(c) < 128 for c in code)
 
@@ -617,7 +655,8 @@ class Analyzer(object):
         if self.ascii:
             return byte_column
         if self.lines is None:
-            self.lines = self.code.splitlines()
+            # Not splitlines(): it also breaks at form feeds and other separators that Python does not count.
+            self.lines = LINE_BREAKS.split(self.code)
         if 0 < line <= len(self.lines):
             return len(self.lines[line - 1].encode("utf-8")[:byte_column].decode("utf-8", "replace"))
         return byte_column
@@ -646,6 +685,11 @@ class Analyzer(object):
             scope = self.scopes[0]
         if name == "results" and counts_as_results and scope.kind == "module":
             self.assigns_results = True
+        if self.branch_depth and (val.qual is None or not sensitive(val.qual)):
+            existing = scope.names.get(name)
+            if existing is not None and existing.qual is not None and sensitive(existing.qual):
+                # Another branch may have bound it to the dangerous value: keep that one.
+                return
         scope.names[name] = val
         if scope.kind == "class" and val.qual is not None:
             # ``system = os.system`` in a class body is reached as ``self.system`` from its methods.
@@ -754,6 +798,10 @@ class Analyzer(object):
         if plain is not None:
             return plain
         args = node.args
+        if qual == "operator.attrgetter()" and fval.const and args:
+            # ``attrgetter("system")(os)`` is ``os.system``.
+            target = self.resolve(args[0]).qual
+            return qval(canon(target + "." + fval.const)) if target is not None else UNKNOWN
         special = CALL_RESOLVERS.get(qual)
         if special is None and qual.endswith(".get") and (qual.endswith(".__dict__.get") or
                                                           qual == "__globals__.get"):
@@ -912,7 +960,7 @@ class Analyzer(object):
         if complete:
             return Val(const="".join(parts))
         leaves = (first_const is not None and path_leaves(first_const)) or \
-            any(".." in re.split(r"[/\\]", p) for p in parts)
+            any(".." in PATH_SEPARATORS.split(p) for p in parts)
         inside = not leaves and first_const is not None and relative_prefix(first_const) and \
             not any(".." in p for p in parts)
         return Val(const=None, outside=leaves, inside=inside)
@@ -1062,8 +1110,15 @@ class Analyzer(object):
     def visit_for(self, node):
         self.visit(node.iter)
         self.bind_target(node.target, element_of(self.resolve(node.iter)))
+        self.branch_depth += 1
         self.visit_list(node.body)
         self.visit_list(node.orelse)
+        self.branch_depth -= 1
+
+    def visit_branching(self, node):
+        self.branch_depth += 1
+        self.generic(node)
+        self.branch_depth -= 1
 
     def visit_with(self, node):
         for item in node.items:
@@ -1127,7 +1182,14 @@ class Analyzer(object):
         self.visit_list(node.bases)
         for keyword in node.keywords:
             self.visit(keyword.value)
-        self.bind(node.name, UNKNOWN, False)
+        # ``class Magnet(epics.PV)`` makes Magnet(...) objects PVs: they get the base's rules.
+        base = UNKNOWN
+        for base_node in node.bases:
+            candidate = self.resolve(base_node)
+            if candidate.qual is not None and candidate.qual.split(".", 1)[0] in INHERITED_ROOTS:
+                base = candidate
+                break
+        self.bind(node.name, base, False)
         self.push("class")
         self.visit_list(node.body)
         self.pop()
@@ -1180,10 +1242,14 @@ class Analyzer(object):
                 return
         elif type(value) is not AST_CONSTANT:
             self.visit(value)
-        if node.attr == "value":
+        attr = node.attr
+        if attr == "value":
             base = self.resolve(value)
             if base.qual in PV_CLASSES:
                 self.add("epics.pv_get", node, base.qual + ".value")
+        elif attr in INTERNAL_ATTRIBUTES:
+            # ``().__class__.__bases__[0].__subclasses__()`` and ``f.__globals__`` are the classic sandbox escapes.
+            self.add("dynamic.introspection", node, "." + attr)
 
     def visit_subscript(self, node):
         self.visit(node.value)
@@ -1232,6 +1298,8 @@ class Analyzer(object):
         func_type = type(func)
         if func_type is AST_ATTRIBUTE:
             self.visit(func.value)
+            if func.attr in INTERNAL_ATTRIBUTES:
+                self.add("dynamic.introspection", func, "." + func.attr)
         elif func_type is not AST_NAME:
             self.visit(func)
         args = node.args
@@ -1246,6 +1314,11 @@ class Analyzer(object):
         fval = self.resolve(func)
         qual = fval.qual
         reported = False
+        if qual == "operator.methodcaller()" and fval.const and args:
+            # ``methodcaller("system", "ls")(os)`` runs ``os.system("ls")``.
+            target = self.resolve(args[0]).qual
+            if target is not None:
+                qual = canon(target + "." + fval.const)
         if qual is not None:
             reported = self.check_call(node, qual, args, keywords)
         if not reported and func_type is AST_ATTRIBUTE:
@@ -1447,12 +1520,37 @@ class Analyzer(object):
             return True
         return False
 
+    def check_setattr(self, node, qual, args, keywords):
+        if args:
+            base = self.resolve(args[0]).qual
+            if base is not None and (base in MONKEYPATCH_TARGETS or base == "sys"):
+                name = self.resolve(args[1]).const if len(args) > 1 else None
+                self.add("dynamic.monkeypatch", node, base + "." + (name or "?"))
+                return True
+        return False
+
+    def check_timeit(self, node, qual, args, keywords):
+        # Statements given as strings are compiled and run, like exec().
+        for candidate in (self.arg(args, keywords, 0, "stmt"), self.arg(args, keywords, 1, "setup")):
+            if candidate is not None and self.resolve(candidate).const is not None:
+                self.add("dynamic.exec", node, qual, None, "(the statement is a string)")
+                return True
+        return False
+
     def check_putenv(self, node, qual, args, keywords):
         self.add_env_write(node, self.resolve(args[0]).const if args else None)
         return True
 
     def run(self, tree):
-        self.visit_list(tree.body)
+        for statement in tree.body:
+            depth = len(self.scopes)
+            try:
+                self.visit(statement)
+            except RecursionError:
+                # One pathological statement must not hide what the others do.
+                del self.scopes[depth:]
+                self.branch_depth = 0
+                self.add("analysis.too_complex", statement, None)
 
 
 def element_of(val):
@@ -1471,7 +1569,12 @@ LEAVES = frozenset([AST_NAME, AST_CONSTANT, ast.Pass, ast.Break, ast.Continue, a
                         ast.BitOr, ast.BitXor, ast.BitAnd, ast.MatMult, ast.And, ast.Or, ast.Eq, ast.NotEq, ast.Lt,
                         ast.LtE, ast.Gt, ast.GtE, ast.Is, ast.IsNot, ast.In, ast.NotIn, ast.Invert, ast.Not,
                         ast.UAdd, AST_USUB)])
+# Classes derived from these libraries' classes inherit their rules.
+INHERITED_ROOTS = frozenset(["epics", "p4p", "caproto", "pvaccess", "tango", "subprocess", "socket", "pathlib",
+                             "ctypes", "pickle"])
 PV_CLASSES = frozenset(["epics.PV()", "epics.Motor()", "epics.Device()"])
+INTERNAL_ATTRIBUTES = frozenset(["__subclasses__", "__globals__", "__builtins__", "__code__", "f_globals",
+                                 "f_builtins", "f_back", "gi_frame", "cr_frame", "tb_frame", "func_globals"])
 REFERENCE_TYPES = frozenset([AST_NAME, AST_ATTRIBUTE])
 HIGH_RISK_BUILTINS = frozenset(name[9:] for name, rule in CALL_RULES.items()
                                if name.startswith("builtins.") and RULES[rule][1] == "high")
@@ -1508,8 +1611,9 @@ def _resolve_dunder_import(self, node, args):
 
 
 def _resolve_import_module(self, node, args):
-    if args:
-        name = self.resolve(args[0]).const
+    name_node = self.arg(args, node.keywords, 0, "name")
+    if name_node is not None:
+        name = self.resolve(name_node).const
         if name and not name.startswith("."):
             return Val(canon(name))
     return UNKNOWN
@@ -1573,7 +1677,25 @@ def _resolve_dict_get(self, node, args):
     return None
 
 
+def _resolve_attrgetter(self, node, args):
+    if len(args) == 1:
+        name = self.resolve(args[0]).const
+        if name:
+            return Val("operator.attrgetter()", name)
+    return UNKNOWN
+
+
+def _resolve_methodcaller(self, node, args):
+    if args:
+        name = self.resolve(args[0]).const
+        if name:
+            return Val("operator.methodcaller()", name)
+    return UNKNOWN
+
+
 CALL_RESOLVERS = {
+    "operator.attrgetter": _resolve_attrgetter,
+    "operator.methodcaller": _resolve_methodcaller,
     "builtins.getattr": _resolve_getattr,
     "builtins.__import__": _resolve_dunder_import,
     "importlib.import_module": _resolve_import_module,
@@ -1599,6 +1721,11 @@ CALL_CHECKS = {
     "yaml.load": Analyzer.check_yaml_load,
     "yaml.load_all": Analyzer.check_yaml_load,
     "os.putenv": Analyzer.check_putenv,
+    "builtins.setattr": Analyzer.check_setattr,
+    "builtins.delattr": Analyzer.check_setattr,
+    "timeit.timeit": Analyzer.check_timeit,
+    "timeit.repeat": Analyzer.check_timeit,
+    "timeit.Timer": Analyzer.check_timeit,
 }
 
 RESOLVERS = {
@@ -1649,7 +1776,14 @@ DISPATCH = {
     AST_ATTRIBUTE: Analyzer.visit_attribute,
     AST_SUBSCRIPT: Analyzer.visit_subscript,
     AST_CALL: Analyzer.visit_call,
+    ast.If: Analyzer.visit_branching,
+    ast.While: Analyzer.visit_branching,
+    ast.Try: Analyzer.visit_branching,
+    ast.IfExp: Analyzer.visit_branching,
 }
+for _name in ("TryStar", "Match"):
+    if hasattr(ast, _name):
+        DISPATCH[getattr(ast, _name)] = Analyzer.visit_branching
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1702,10 +1836,7 @@ def analyze(code, patterns):
         return empty
 
     analyzer = Analyzer(code, patterns)
-    try:
-        analyzer.run(tree)
-    except RecursionError:
-        analyzer.add("analysis.too_complex", tree.body[0] if tree.body else tree, None)
+    analyzer.run(tree)
     findings = sorted(analyzer.findings.values(), key=lambda f: (f["line"], f["column"], f["rule"]))
     for finding in findings:
         if finding["symbol"] is None:

@@ -1,11 +1,16 @@
 """ExecKit execution wrapper: runs one saved piece of user code and records what happened.
 
-Two ways in, one behaviour:
+Three ways in, one behaviour:
 
-* as a script (local mode)::
+* as a script::
 
       python3 wrapper.py --code attempts/01/code.py --folder <execution folder> \
           --attempt-folder attempts/01 [--read-only] [--memory-limit-mb 512]
+
+* as a spare (local mode): started before there is a job, it waits on an inherited pipe for one JSON line with
+  the same settings, so a run does not wait for the interpreter to start (see ``_serve``)::
+
+      python3 wrapper.py --serve-fd 3
 
 * from a Jupyter kernel (the same file, exec'd into a private namespace)::
 
@@ -950,7 +955,8 @@ _OPTIONS = {
 _SWITCHES = {"--read-only": ("read_only", True), "--no-output-files": ("output_files", False)}
 _USAGE = (
     "usage: wrapper.py --code FILE --folder DIR [--attempt-folder DIR] [--read-only] "
-    "[--memory-limit-mb N] [--max-output-chars N] [--execution-mode NAME] [--no-output-files]"
+    "[--memory-limit-mb N] [--max-output-chars N] [--execution-mode NAME] [--no-output-files]\n"
+    "   or: wrapper.py --serve-fd FD   (spare mode: one JSON job line on the pipe FD)"
 )
 
 
@@ -982,8 +988,88 @@ def _parse_args(argv):
     return args
 
 
+# --------------------------------------------------------------------------------------------------------------
+# spare mode: started ahead of time, given its job over a pipe
+
+_JOB_KEYS = {
+    "code_path": str,
+    "folder": str,
+    "attempt_folder": str,
+    "read_only": bool,
+    "memory_limit_mb": int,
+    "max_output_chars": int,
+    "execution_mode": str,
+    "output_files": bool,
+}
+
+
+def _job_args(job):
+    """Checks a job sent over the control pipe the way ``_parse_args`` checks a command line."""
+    if not isinstance(job, dict):
+        raise SystemExit("wrapper.py: the job must be a JSON object")
+    args = {"max_output_chars": DEFAULT_MAX_OUTPUT_CHARS}
+    for name, value in job.items():
+        kind = _JOB_KEYS.get(name)
+        if kind is None:
+            raise SystemExit("wrapper.py: unknown job key %r" % name)
+        if value is None:
+            continue
+        # bool is an int subclass: a flag sent as a size (or the reverse) is a bug in the caller, not a value.
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise SystemExit("wrapper.py: job key %r must be %s, got %r" % (name, kind.__name__, value))
+        args[name] = value
+    if not args.get("code_path") or not args.get("folder"):
+        raise SystemExit("wrapper.py: the job needs code_path and folder")
+    return args
+
+
+def _read_line(fd):
+    data = b""
+    while b"\n" not in data:
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def _serve(control_fd):
+    """Spare mode: the interpreter and this script are loaded before there is anything to run, so a run does not
+    wait for Python to start. Announces ``ready`` on the control pipe, reads one JSON job line, acknowledges it
+    with ``started`` (so the parent can tell a spare that died while waiting from a run that crashed), closes the
+    pipe (the user code must not inherit it) and runs the job exactly as the command line would. An empty read
+    means the parent closed the pipe or died: nothing to run, so the spare just exits."""
+    try:
+        os.write(control_fd, b"ready\n")
+        line = _read_line(control_fd)
+    except OSError:
+        return 4
+    if not line.strip():
+        return 0
+    try:
+        job = json.loads(line.decode("utf-8"))
+    except ValueError as error:
+        raise SystemExit("wrapper.py: the job is not valid JSON: %s" % error) from None
+    args = _job_args(job)
+    try:
+        os.write(control_fd, b"started\n")
+    except OSError:
+        pass
+    os.close(control_fd)
+    metadata = run_wrapped(**args)
+    return 0 if metadata.get("phase") == "finished" else 3
+
+
 def main(argv=None):
-    args = _parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    serve_fd = None
+    if len(argv) == 2 and argv[0] == "--serve-fd":
+        try:
+            serve_fd = int(argv[1])
+        except ValueError:
+            raise SystemExit("%s\nwrapper.py: --serve-fd needs a file descriptor number" % _USAGE) from None
+    else:
+        args = _parse_args(argv)
 
     # Python put this script's folder (the attempt folder, which holds code.py) first on sys.path; left there, the
     # user's `import code` would import their own file instead of the standard library module.
@@ -997,6 +1083,8 @@ def main(argv=None):
         except (AttributeError, ValueError):
             pass
 
+    if serve_fd is not None:
+        return _serve(serve_fd)
     metadata = run_wrapped(**args)
     # The exit status only tells the parent the wrapper finished; success or failure is in the metadata.
     return 0 if metadata.get("phase") == "finished" else 3

@@ -23,7 +23,7 @@ import {
   type PythonExecutorServiceConfigInput,
   parseServiceConfig,
 } from "./config/service-config";
-import type { CodeRunner } from "./execution/types";
+import type { CodeRunner, ExecutionModeConfig } from "./execution/types";
 import { type CompiledPythonExecutionGraph, compilePythonExecutionGraph } from "./graph/build-graph";
 import { createDefaultAnalyzer, createDefaultRunner, createFileWorkspace } from "./graph/default-parts";
 import { errorFromFailure } from "./graph/failure-record";
@@ -199,6 +199,31 @@ export class PythonExecutorService {
     }
     if (!last) throw new WorkflowError("The workflow produced no state.", "finalize");
     yield { type: "run-finish", result: this.#finish(last) };
+  }
+
+  /**
+   * Starts now what the first run would otherwise start: the analyzer process, and in local mode a spare
+   * interpreter for the read-only mode (and the write-access mode when control-system writes are enabled), then
+   * waits until they are ready. Optional: without it the first run pays for the start-up. Parts you passed in
+   * are warmed when they offer `start()` / `warmUp()`.
+   *
+   * @throws ContainerConnectivityError / ContainerConfigurationError when the interpreter cannot be used.
+   * @throws WorkflowError when the service was closed.
+   */
+  async warmUp(): Promise<void> {
+    this.#assertOpen();
+    const dependencies = this.#dependencies();
+    const settings = this.#settings({});
+    const analyzer = dependencies.analyzer as CodeAnalyzer & { start?: () => Promise<void> };
+    const runner = dependencies.runner as CodeRunner & {
+      warmUp?: (mode?: ExecutionModeConfig) => Promise<void>;
+    };
+    const modes = [settings.modes.read_only];
+    if (settings.executionControl.epicsWritesEnabled) modes.push(settings.modes.write_access);
+    await Promise.all([
+      typeof analyzer.start === "function" ? analyzer.start() : undefined,
+      ...(typeof runner.warmUp === "function" ? modes.map((mode) => runner.warmUp!(mode)) : []),
+    ]);
   }
 
   /**

@@ -14,7 +14,8 @@ function echoExecutor(): ExecutorProtocol & { calls: ExecutionConfig[]; closed: 
     async execute(config: ExecutionConfig | string) {
       const entry = config as ExecutionConfig;
       calls.push(entry);
-      if (entry.entity === "missing") return { success: false, data: null, error: "Entity 'missing' not found" };
+      if (entry.entity === "missing")
+        return { success: false, data: null, error: "Entity 'missing' not found" };
       if (entry.entity === "limited") {
         throw Object.assign(new Error("Rate limit exceeded: slow down"), { status: 429, retryAfterMs: 3000 });
       }
@@ -41,7 +42,12 @@ async function start(options: FakeCloudOptions = {}): Promise<FakeCloud> {
   return cloud;
 }
 
-async function call(method: "GET" | "POST", url: string, body?: unknown, headers: Record<string, string> = {}) {
+async function call(
+  method: "GET" | "POST",
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   const response = await request(url, {
     method,
     headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
@@ -116,7 +122,12 @@ describe("startFakeCloud", () => {
     fake.addConnector(fakeCloudConnector({ id: "conn-2", workspaceName: "acme", definitionId: "def-2" }));
     fake.addConnector(fakeCloudConnector({ id: "conn-3", workspaceName: "acme", definitionId: "def-2" }));
     fake.addConnector(
-      fakeCloudConnector({ id: "conn-4", workspaceName: "acme", definitionId: "def-4", organizationId: "org-1" }),
+      fakeCloudConnector({
+        id: "conn-4",
+        workspaceName: "acme",
+        definitionId: "def-4",
+        organizationId: "org-1",
+      }),
     );
     const auth = { authorization: `Bearer ${await token(fake)}` };
     const find = async (query: string, headers: Record<string, string> = auth) =>
@@ -127,9 +138,9 @@ describe("startFakeCloud", () => {
     expect(await find("workspace_name=acme&definition_id=def-2")).toEqual(["conn-2", "conn-3"]);
     expect(await find("workspace_name=other&definition_id=def-1")).toEqual([]);
     expect(await find("workspace_name=acme&definition_id=def-4")).toEqual([]);
-    expect(await find("workspace_name=acme&definition_id=def-4", { ...auth, "x-organization-id": "org-1" })).toEqual([
-      "conn-4",
-    ]);
+    expect(
+      await find("workspace_name=acme&definition_id=def-4", { ...auth, "x-organization-id": "org-1" }),
+    ).toEqual(["conn-4"]);
   });
 
   it("runs execute on the connector's executor and maps results and errors", async () => {
@@ -147,7 +158,10 @@ describe("startFakeCloud", () => {
 
     const ok = await execute("conn-1", { entity: "customers", action: "list", params: { limit: 2 } });
     expect(ok.status).toBe(200);
-    expect(ok.json()).toEqual({ result: [{ id: 1, params: { limit: 2 } }], connector_metadata: { next: "abc" } });
+    expect(ok.json()).toEqual({
+      result: [{ id: 1, params: { limit: 2 } }],
+      connector_metadata: { next: "abc" },
+    });
 
     const failed = await execute("conn-1", { entity: "missing", action: "list", params: null });
     expect(failed.status).toBe(400);
@@ -170,10 +184,15 @@ describe("startFakeCloud", () => {
   it("records every request as received", async () => {
     const fake = await start();
     const valid = await token(fake);
-    await call("GET", `${fake.url}/api/v1/integrations/connectors?workspace_name=a+b&definition_id=def-1`, undefined, {
-      authorization: `Bearer ${valid}`,
-      "x-organization-id": "org-9",
-    });
+    await call(
+      "GET",
+      `${fake.url}/api/v1/integrations/connectors?workspace_name=a+b&definition_id=def-1`,
+      undefined,
+      {
+        authorization: `Bearer ${valid}`,
+        "x-organization-id": "org-9",
+      },
+    );
     expect(fake.requests.map((record) => record.endpoint)).toEqual(["token", "lookup"]);
     const lookup = fake.requestsTo("lookup")[0]!;
     expect(lookup).toMatchObject({
@@ -282,7 +301,9 @@ describe("startFakeCloud", () => {
       expect(Date.now() - started).toBeGreaterThanOrEqual(140);
 
       fake.inject({ delayMs: 60_000 });
-      const pending = call("POST", `${fake.url}/api/v1/account/applications/token`, {}).catch((error) => error);
+      const pending = call("POST", `${fake.url}/api/v1/account/applications/token`, {}).catch(
+        (error) => error,
+      );
       await new Promise((resolve) => setTimeout(resolve, 50));
       await fake.close();
       cloud = undefined;

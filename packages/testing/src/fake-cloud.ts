@@ -159,7 +159,9 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
     });
 
   function takeFault(endpoint: FakeCloudRequest["endpoint"]): FakeCloudFault | undefined {
-    const index = faults.findIndex(({ fault }) => fault.endpoint === undefined || fault.endpoint === endpoint);
+    const index = faults.findIndex(
+      ({ fault }) => fault.endpoint === undefined || fault.endpoint === endpoint,
+    );
     if (index < 0) return undefined;
     const entry = faults[index]!;
     entry.hits += 1;
@@ -200,7 +202,8 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
       if (options.sendExpiresIn !== false) answerBody.expires_in = Math.round(ttlMs / 1000);
       return json(200, answerBody);
     }
-    if (record.endpoint === "unknown") return json(404, { message: `No route for ${record.method} ${record.path}` });
+    if (record.endpoint === "unknown")
+      return json(404, { message: `No route for ${record.method} ${record.path}` });
     if (!bearerValid(record)) return json(401, { message: "Invalid or expired token" });
     const organization = record.headers["x-organization-id"];
     const visible = (connector: FakeCloudConnector) =>
@@ -239,9 +242,11 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
     if (!executor) return json(501, { message: "This fake cloud was started without createExecutor" });
     let result: ExecutionResult;
     try {
-      result = await (
-        await executor
-      ).execute({ entity: body.entity, action: body.action, params: params as Record<string, unknown> | null });
+      result = await (await executor).execute({
+        entity: body.entity,
+        action: body.action,
+        params: params as Record<string, unknown> | null,
+      });
     } catch (error) {
       return executorFailure(error);
     }
@@ -249,13 +254,18 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
     if (isByteStream(result.data)) {
       const chunks: Uint8Array[] = [];
       for await (const chunk of result.data) chunks.push(chunk);
-      return { status: 200, headers: { "content-type": "application/octet-stream" }, body: Buffer.concat(chunks) };
+      return {
+        status: 200,
+        headers: { "content-type": "application/octet-stream" },
+        body: Buffer.concat(chunks),
+      };
     }
     return json(200, { result: result.data ?? null, connector_metadata: result.meta ?? null });
   }
 
   const server = createServer((request, response) => {
-    void handle(request, response);
+    // A client that hangs up mid-request makes reading fail; that connection is simply dropped.
+    handle(request, response).catch(() => response.destroy());
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -287,7 +297,11 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
     if (fault?.retryAfter !== undefined) reply.headers["retry-after"] = String(fault.retryAfter);
     if (fault?.malformedBody) {
       const whole = Buffer.from(reply.body);
-      reply = { status: 200, headers: { "content-type": "application/json" }, body: whole.subarray(0, whole.length >> 1) };
+      reply = {
+        status: 200,
+        headers: { "content-type": "application/json" },
+        body: whole.subarray(0, whole.length >> 1),
+      };
     }
     record.status = reply.status;
     if (response.destroyed) return;
@@ -317,7 +331,8 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
     requestsTo: (endpoint) => requests.filter((record) => record.endpoint === endpoint),
     issuedTokens,
     inject(fault) {
-      if (fault.times !== undefined && !(fault.times > 0)) throw new RangeError("fault times must be a positive number");
+      if (fault.times !== undefined && !(fault.times > 0))
+        throw new RangeError("fault times must be a positive number");
       const entry = { fault: { ...fault }, hits: 0, remaining: fault.times ?? 1 };
       faults.push(entry);
       return {
@@ -377,7 +392,8 @@ function executorFailure(error: unknown): Answer {
   const message = error instanceof Error ? error.message : String(error);
   const fields = (error ?? {}) as { status?: unknown; code?: unknown; retryAfterMs?: unknown };
   const headers: Record<string, string> = {};
-  if (typeof fields.retryAfterMs === "number") headers["retry-after"] = String(Math.ceil(fields.retryAfterMs / 1000));
+  if (typeof fields.retryAfterMs === "number")
+    headers["retry-after"] = String(Math.ceil(fields.retryAfterMs / 1000));
   const withHeaders = (answer: Answer): Answer => ({ ...answer, headers: { ...answer.headers, ...headers } });
   if (typeof fields.status === "number" && fields.status >= 400 && fields.status <= 599) {
     return withHeaders(json(fields.status, { message }));

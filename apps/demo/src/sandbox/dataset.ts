@@ -66,9 +66,46 @@ export const SANDBOX_NOW = Date.UTC(2026, 0, 1) / 1000;
 const YEAR_START = Date.UTC(2025, 0, 1) / 1000;
 const DAY = 86_400;
 const PLAN_PRICE = { starter: 2_900, growth: 9_900, enterprise: 49_900 } as const;
-const FIRST = ["North", "Blue", "Bright", "Cedar", "Silver", "Iron", "Maple", "Harbor", "Summit", "Golden", "River", "Pine"];
-const SECOND = ["wind", "field", "stone", "light", "brook", "gate", "ridge", "works", "leaf", "point", "path", "crest"];
-const KIND = ["Traders", "Labs", "Studio", "Foods", "Logistics", "Health", "Outfitters", "Analytics", "Media", "Goods"];
+const FIRST = [
+  "North",
+  "Blue",
+  "Bright",
+  "Cedar",
+  "Silver",
+  "Iron",
+  "Maple",
+  "Harbor",
+  "Summit",
+  "Golden",
+  "River",
+  "Pine",
+];
+const SECOND = [
+  "wind",
+  "field",
+  "stone",
+  "light",
+  "brook",
+  "gate",
+  "ridge",
+  "works",
+  "leaf",
+  "point",
+  "path",
+  "crest",
+];
+const KIND = [
+  "Traders",
+  "Labs",
+  "Studio",
+  "Foods",
+  "Logistics",
+  "Health",
+  "Outfitters",
+  "Analytics",
+  "Media",
+  "Goods",
+];
 const COUNTRIES = ["US", "US", "US", "GB", "DE", "FR", "CA", "NL", "SE", "JP", "AU", "BR"];
 const ADD_ONS: ReadonlyArray<readonly [string, number, number]> = [
   ["Extra seats", 1_500, 12_000],
@@ -193,6 +230,21 @@ function status(random: Prng): Charge["status"] {
   return roll < 0.93 ? "succeeded" : roll < 0.97 ? "failed" : "refunded";
 }
 
+const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
+
 function monthName(month: number): string {
-  return new Date(Date.UTC(2025, month, 1)).toLocaleString("en-US", { month: "long", timeZone: "UTC" });
+  return MONTHS[month]!;
 }

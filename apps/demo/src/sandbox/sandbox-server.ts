@@ -7,7 +7,7 @@ import { type SandboxCredentials, TokenIssuer } from "./token-issuer";
 
 /** Options of {@link startSandbox}. */
 export interface SandboxOptions extends DatasetOptions {
-  /** Lifetime of issued access tokens in ms. Default 2,000, so the demo sees refreshes while it runs. */
+  /** Lifetime of issued access tokens in ms. Default 1,000, so the demo sees refreshes while it runs. */
   tokenTtlMs?: number;
 }
 
@@ -46,12 +46,15 @@ export interface Sandbox {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const data = generateDataset(options);
   const store = new ShopStore(data);
-  const tokenTtlMs = options.tokenTtlMs ?? 2_000;
+  const tokenTtlMs = options.tokenTtlMs ?? 1_000;
   const issuer = new TokenIssuer(tokenTtlMs);
   const stats: SandboxStats = { apiRequests: 0, unauthorized: 0, tokensIssued: 0 };
   const invoicePdf = (id: string) => {
     const invoice = store.invoice(id);
-    return renderInvoicePdf(invoice, data.customers.find((customer) => customer.id === invoice.customer));
+    return renderInvoicePdf(
+      invoice,
+      data.customers.find((customer) => customer.id === invoice.customer),
+    );
   };
 
   const route = async (request: IncomingMessage, url: URL): Promise<Reply> => {
@@ -61,12 +64,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       stats.tokensIssued = issuer.issued;
       return answer.ok ? json(200, answer.body) : json(answer.status, answer.body);
     }
-    if (!url.pathname.startsWith("/v1/")) return json(404, { error: "not_found", message: `No route ${method} ${url.pathname}.` });
+    if (!url.pathname.startsWith("/v1/"))
+      return json(404, { error: "not_found", message: `No route ${method} ${url.pathname}.` });
     stats.apiRequests += 1;
     const rejection = issuer.rejection(request.headers.authorization);
     if (rejection) {
       stats.unauthorized += 1;
-      return { ...json(401, { error: "invalid_token", message: rejection }), headers: { "www-authenticate": 'Bearer error="invalid_token"' } };
+      return {
+        ...json(401, { error: "invalid_token", message: rejection }),
+        headers: { "www-authenticate": 'Bearer error="invalid_token"' },
+      };
     }
     const path = url.pathname.slice("/v1".length);
     const query = url.searchParams;
@@ -81,9 +88,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (method === "GET" && customerId) return json(200, store.customer(customerId));
     if (method === "GET" && path === "/charges") return json(200, store.charges(query));
     if (method === "GET" && path === "/invoices") return json(200, store.invoices(query));
-    if (method === "POST" && path === "/invoices") return json(201, store.createInvoice(await readJson(request)));
+    if (method === "POST" && path === "/invoices")
+      return json(201, store.createInvoice(await readJson(request)));
     if (method === "GET" && invoiceId) return json(200, store.invoice(invoiceId));
-    if (method === "GET" && pdfId) return { status: 200, headers: { "content-type": "application/pdf" }, body: invoicePdf(pdfId) };
+    if (method === "GET" && pdfId)
+      return { status: 200, headers: { "content-type": "application/pdf" }, body: invoicePdf(pdfId) };
     return json(404, { error: "not_found", message: `No route ${method} ${url.pathname}.` });
   };
 

@@ -1,4 +1,12 @@
-import { type Customer, type Dataset, type Invoice, type InvoiceLine, invoiceIds, isoDate, SANDBOX_NOW } from "./dataset";
+import {
+  type Customer,
+  type Dataset,
+  type Invoice,
+  type InvoiceLine,
+  invoiceIds,
+  isoDate,
+  SANDBOX_NOW,
+} from "./dataset";
 
 /** A page of a list, in the API's wire shape. */
 export interface Page<T> {
@@ -39,6 +47,7 @@ export class ShopStore {
     this.#customers = new Map(data.customers.map((customer) => [customer.id, customer]));
   }
 
+  /** `GET /customers`: a page, optionally only the customer with `email`. */
   customers(query: URLSearchParams): Page<Customer> {
     const email = query.get("email");
     return page(
@@ -47,12 +56,14 @@ export class ShopStore {
     );
   }
 
+  /** `GET /customers/{id}`; 404 when unknown. */
   customer(id: string): Customer {
     const customer = this.#customers.get(id);
     if (!customer) throw new StoreError(404, `No customer ${id}.`);
     return customer;
   }
 
+  /** `GET /charges`: a page, optionally one customer's, optionally since `created_gte`. */
   charges(query: URLSearchParams) {
     const customer = query.get("customer");
     const since = query.get("created_gte");
@@ -68,15 +79,19 @@ export class ShopStore {
     return page(charges, query);
   }
 
+  /** `GET /invoices`: a page, optionally filtered by customer and status. */
   invoices(query: URLSearchParams): Page<Invoice> {
     const customer = query.get("customer");
     const status = query.get("status");
     const invoices = this.#data.invoices.filter(
-      (invoice) => (customer === null || invoice.customer === customer) && (status === null || invoice.status === status),
+      (invoice) =>
+        (customer === null || invoice.customer === customer) &&
+        (status === null || invoice.status === status),
     );
     return page(invoices, query);
   }
 
+  /** `GET /invoices/{id}`; 404 when unknown. */
   invoice(id: string): Invoice {
     const invoice = this.#data.invoices.find((candidate) => candidate.id === id);
     if (!invoice) throw new StoreError(404, `No invoice ${id}.`);
@@ -86,7 +101,10 @@ export class ShopStore {
   /** Validates and stores a new open invoice, stamped with the sandbox's fixed clock. */
   createInvoice(input: InvoiceInput): Invoice {
     if (typeof input.customer !== "string" || !this.#customers.has(input.customer)) {
-      throw new StoreError(422, `customer must be the id of an existing customer; got ${JSON.stringify(input.customer)}.`);
+      throw new StoreError(
+        422,
+        `customer must be the id of an existing customer; got ${JSON.stringify(input.customer)}.`,
+      );
     }
     if (!Array.isArray(input.lines) || input.lines.length === 0 || input.lines.length > 50) {
       throw new StoreError(422, "lines must be a list of 1 to 50 items.");
@@ -99,7 +117,8 @@ export class ShopStore {
     if (input.memo !== undefined && (typeof input.memo !== "string" || input.memo.length > 500)) {
       throw new StoreError(422, "memo must be a string of at most 500 characters.");
     }
-    if (input.currency !== undefined && input.currency !== "usd") throw new StoreError(422, "currency must be usd.");
+    if (input.currency !== undefined && input.currency !== "usd")
+      throw new StoreError(422, "currency must be usd.");
     const invoice: Invoice = {
       ...invoiceIds(this.#data.invoices.length + 1, SANDBOX_NOW),
       customer: input.customer,
@@ -126,15 +145,23 @@ function validLine(value: unknown, index: number): InvoiceLine {
     Number.isInteger(line.quantity) &&
     (line.quantity as number) >= 1;
   if (!ok) {
-    throw new StoreError(422, `lines[${index}] needs a description, a unit_amount in cents and a quantity of at least 1.`);
+    throw new StoreError(
+      422,
+      `lines[${index}] needs a description, a unit_amount in cents and a quantity of at least 1.`,
+    );
   }
-  return { description: line.description as string, unit_amount: line.unit_amount as number, quantity: line.quantity as number };
+  return {
+    description: line.description as string,
+    unit_amount: line.unit_amount as number,
+    quantity: line.quantity as number,
+  };
 }
 
 function page<T>(items: readonly T[], query: URLSearchParams): Page<T> {
   const limitText = query.get("limit");
   const limit = limitText === null ? 20 : Number(limitText);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new StoreError(400, "limit must be an integer from 1 to 100.");
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    throw new StoreError(400, "limit must be an integer from 1 to 100.");
   const cursor = query.get("cursor");
   const offset = cursor === null || cursor === "" ? 0 : decodeCursor(cursor);
   const data = items.slice(offset, offset + limit);
@@ -149,6 +176,10 @@ function encodeCursor(offset: number): string {
 
 function decodeCursor(cursor: string): number {
   const match = /^o:(\d+)$/.exec(Buffer.from(cursor, "base64url").toString());
-  if (!match) throw new StoreError(400, "cursor is not a cursor this API issued; pass next_cursor from the previous page.");
+  if (!match)
+    throw new StoreError(
+      400,
+      "cursor is not a cursor this API issued; pass next_cursor from the previous page.",
+    );
   return Number(match[1]);
 }

@@ -41,13 +41,25 @@ export class TokenIssuer {
   refresh(fields: URLSearchParams): TokenAnswer {
     const { clientId, clientSecret, refreshToken } = this.credentials;
     if (fields.get("client_id") !== clientId || fields.get("client_secret") !== clientSecret) {
-      return { ok: false, status: 401, body: { error: "invalid_client", error_description: "Unknown client or wrong secret." } };
+      return {
+        ok: false,
+        status: 401,
+        body: { error: "invalid_client", error_description: "Unknown client or wrong secret." },
+      };
     }
     if (fields.get("grant_type") !== "refresh_token") {
-      return { ok: false, status: 400, body: { error: "unsupported_grant_type", error_description: "Only refresh_token is supported." } };
+      return {
+        ok: false,
+        status: 400,
+        body: { error: "unsupported_grant_type", error_description: "Only refresh_token is supported." },
+      };
     }
     if (fields.get("refresh_token") !== refreshToken) {
-      return { ok: false, status: 400, body: { error: "invalid_grant", error_description: "The refresh token is not valid." } };
+      return {
+        ok: false,
+        status: 400,
+        body: { error: "invalid_grant", error_description: "The refresh token is not valid." },
+      };
     }
     const accessToken = `at_${randomBytes(18).toString("base64url")}`;
     this.#expiry.set(accessToken, Date.now() + this.#ttlMs);

@@ -25,16 +25,21 @@ export async function decideApproval(
   // With --quiet and --yes nobody reads it; when a human must answer, it is shown whatever the flags.
   const show = mustAsk ? (text: string) => reporter.always(text) : (text: string) => reporter.note(text);
   show("");
-  show(reporter.style("bold", `   Approval needed (${approval.executionMode}): ${approval.reasons.join("; ")}`));
+  show(
+    reporter.style("bold", `   Approval needed (${approval.executionMode}): ${approval.reasons.join("; ")}`),
+  );
   show(reporter.style("dim", `   ┌── code to run (sha256 ${approval.codeSha256.slice(0, 12)}…)`));
   approval.code.split("\n").forEach((line, index) => {
     show(`   │ ${reporter.style("dim", String(index + 1).padStart(3))}  ${line}`);
   });
   show(reporter.style("dim", "   └──"));
   const { findings, imports, assignsResults } = approval.analysis;
-  show(`   static analysis: imports ${imports.join(", ") || "nothing"}; assigns results: ${assignsResults ? "yes" : "no"}`);
+  show(
+    `   static analysis: imports ${imports.join(", ") || "nothing"}; assigns results: ${assignsResults ? "yes" : "no"}`,
+  );
   if (findings.length === 0) show("   findings: none");
-  for (const finding of findings) show(`   finding: line ${finding.line} [${finding.severity}] ${finding.message}`);
+  for (const finding of findings)
+    show(`   finding: line ${finding.line} [${finding.severity}] ${finding.message}`);
   show(`   notebook to review: ${approval.notebookPath}`);
 
   if (policy.autoApprove) {

@@ -6,7 +6,10 @@ import type { ChatModelLike } from "@execkit/python-executor";
  * is optional (the demo must run offline without it), so it is imported by a name the bundler leaves alone.
  * Any other `@langchain/core` chat model works the same way in your own code.
  */
-export async function loadChatModel(model: string, env: NodeJS.ProcessEnv = process.env): Promise<ChatModelLike> {
+export async function loadChatModel(
+  model: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ChatModelLike> {
   const apiKey = env.OPENAI_API_KEY;
   if (!apiKey) {
     throw new InvalidConfigurationError(
@@ -15,7 +18,9 @@ export async function loadChatModel(model: string, env: NodeJS.ProcessEnv = proc
     );
   }
   const packageName = "@langchain/openai";
-  let openai: { ChatOpenAI: new (options: { model: string; apiKey: string; temperature?: number }) => ChatModelLike };
+  let openai: {
+    ChatOpenAI: new (options: { model: string; apiKey: string; temperature?: number }) => ChatModelLike;
+  };
   try {
     openai = await import(packageName);
   } catch {

@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { Transform } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { Readable } from "node:stream";
 import { type ExecutorProtocol, isDownloadResult } from "@execkit/core";
 import { ExecKitError } from "@execkit/errors";
 
@@ -39,9 +38,14 @@ export async function listAll<T>(
   const records: T[] = [];
   let cursor: string | undefined;
   do {
-    const result = await executor.execute(entity, "list", { params: { ...params, ...(cursor && { cursor }) }, signal });
+    const result = await executor.execute(entity, "list", {
+      params: { ...params, ...(cursor && { cursor }) },
+      signal,
+    });
     if (!result.success) {
-      throw new ExecKitError(`${entity}/list did not run: ${result.error}`, { code: "DEMO_OPERATION_FAILED" });
+      throw new ExecKitError(`${entity}/list did not run: ${result.error}`, {
+        code: "DEMO_OPERATION_FAILED",
+      });
     }
     records.push(...(result.data as T[]));
     const next = result.meta?.next_cursor;

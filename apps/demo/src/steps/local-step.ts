@@ -3,7 +3,7 @@ import type { ConnectorModel } from "@execkit/core";
 import { ExecKitError } from "@execkit/errors";
 import type { BatchOperation } from "@execkit/local-executor";
 import { BATCH_CONCURRENCY, DEMO_CUSTOMER_ID, DEMO_INVOICE, PAGE_SIZE } from "../demo-inputs";
-import { type Reporter, timed } from "../reporter";
+import { plural, type Reporter, timed } from "../reporter";
 import type { Charge, Customer, Invoice } from "../sandbox/dataset";
 import type { Sandbox } from "../sandbox/sandbox-server";
 import { downloadTo, run, type SavedDownload } from "./executor-helpers";
@@ -35,7 +35,11 @@ export async function runLocalStep(
   reporter: Reporter,
   signal: AbortSignal,
 ): Promise<LocalResults> {
-  reporter.heading(2, "LocalExecutor", "calls the API straight from this process: auth, paging, batches, files");
+  reporter.heading(
+    2,
+    "LocalExecutor",
+    "calls the API straight from this process: auth, paging, batches, files",
+  );
   let tokenRefreshes = 0;
   let operations = 0;
   await using executor = createShopExecutor(model, sandbox, () => {
@@ -49,7 +53,11 @@ export async function runLocalStep(
       code: "DEMO_UNHEALTHY",
     });
   }
-  reporter.item("check()", `${health.data.status} (${health.data.checked_entity}/${health.data.checked_action})`, checkMs);
+  reporter.item(
+    "check()",
+    `${health.data.status} (${health.data.checked_entity}/${health.data.checked_action})`,
+    checkMs,
+  );
   if (sandbox.stats.unauthorized > 0) {
     reporter.note("its first request carried an expired access token: 401, token refreshed, request retried");
   }
@@ -68,32 +76,57 @@ export async function runLocalStep(
 
   // Every customer, then the first invoices: a few hundred independent gets.
   const batchOperations: LocalResults["batchOperations"] = [
-    ...customers.map((c) => ["customers", "get", { customer_id: c.id }] as [string, string, Record<string, unknown>]),
+    ...customers.map(
+      (c) => ["customers", "get", { customer_id: c.id }] as [string, string, Record<string, unknown>],
+    ),
     ...sandbox.data.invoices
       .slice(0, 100)
       .map((i) => ["invoices", "get", { invoice_id: i.id }] as [string, string, Record<string, unknown>]),
   ];
   const [batch, batchMs] = await timed(() => runBatch(executor, batchOperations, reporter, signal));
   operations += batchOperations.length;
-  reporter.item("executeBatch", `${batch.length} gets, ${BATCH_CONCURRENCY} at a time, all succeeded`, batchMs);
+  reporter.item(
+    "executeBatch",
+    `${batch.length} gets, ${BATCH_CONCURRENCY} at a time, all succeeded`,
+    batchMs,
+  );
 
   const [charges, chargesMs] = await timed(() =>
     collect<Charge>(executor.paginate("charges", "list", { params: { limit: PAGE_SIZE }, signal })),
   );
   operations += Math.ceil(charges.length / PAGE_SIZE);
-  reporter.item("charges/list paginate()", `${charges.length} charges in ${Math.ceil(charges.length / PAGE_SIZE)} pages`, chargesMs);
+  reporter.item(
+    "charges/list paginate()",
+    `${charges.length} charges in ${Math.ceil(charges.length / PAGE_SIZE)} pages`,
+    chargesMs,
+  );
 
   const [invoice, createMs] = await timed(() =>
-    run<Invoice>(executor, "invoices", "create", structuredClone(DEMO_INVOICE) as Record<string, unknown>, signal),
+    run<Invoice>(
+      executor,
+      "invoices",
+      "create",
+      structuredClone(DEMO_INVOICE) as Record<string, unknown>,
+      signal,
+    ),
   );
   operations += 1;
-  reporter.item("invoices/create", `${invoice.number} for ${invoice.customer}, ${dollars(invoice.total)}`, createMs);
+  reporter.item(
+    "invoices/create",
+    `${invoice.number} for ${invoice.customer}, ${dollars(invoice.total)}`,
+    createMs,
+  );
 
   const pdfPath = join(outputDir, `invoice-${invoice.number}.pdf`);
-  const [pdf, pdfMs] = await timed(() => downloadTo(executor, "invoices", { invoice_id: invoice.id }, pdfPath, signal));
+  const [pdf, pdfMs] = await timed(() =>
+    downloadTo(executor, "invoices", { invoice_id: invoice.id }, pdfPath, signal),
+  );
   operations += 1;
   reporter.item("invoices/download", `${pdf.bytes} bytes streamed to ${pdfPath}`, pdfMs);
-  reporter.note(`OAuth2: ${tokenRefreshes} token refreshes (tokens live ${sandbox.tokenTtlMs / 1000} s)`);
+  reporter.note(
+    `OAuth2: ${plural(tokenRefreshes, "token refresh", "es")} (tokens live ${sandbox.tokenTtlMs / 1000} s): ` +
+      `one after the 401${tokenRefreshes > 1 ? `, ${tokenRefreshes - 1} ahead of expiry` : ""}`,
+  );
 
   return { customers, customer, batch, batchOperations, charges, invoice, pdf, operations, tokenRefreshes };
 }
@@ -118,7 +151,9 @@ async function runBatch(
       for (const item of items) {
         if (item.status === "rejected") throw item.error;
         if (!item.result.success) {
-          throw new ExecKitError(`A batch operation did not run: ${item.result.error}`, { code: "DEMO_OPERATION_FAILED" });
+          throw new ExecKitError(`A batch operation did not run: ${item.result.error}`, {
+            code: "DEMO_OPERATION_FAILED",
+          });
         }
         data.push(item.result.data);
       }

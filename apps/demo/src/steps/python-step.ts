@@ -70,12 +70,16 @@ export async function runPythonStep(
   let ranOn: PythonResults["ranOn"] = "local";
   if (options.mode === "jupyter") {
     if (await isJupyterAvailable(options.pythonPath)) {
-      const [server, startMs] = await timed(() => startJupyterServer({ rootDir: options.outputDir, pythonPath: options.pythonPath }));
+      const [server, startMs] = await timed(() =>
+        startJupyterServer({ rootDir: options.outputDir, pythonPath: options.pythonPath }),
+      );
       jupyter = server;
       ranOn = "jupyter";
       reporter.item("Jupyter Server", `${server.baseUrl} (token auth, root ${server.rootDir})`, startMs);
     } else {
-      reporter.note(`${options.pythonPath} cannot import jupyter_server and ipykernel; running in local mode instead`);
+      reporter.note(
+        `${options.pythonPath} cannot import jupyter_server and ipykernel; running in local mode instead`,
+      );
     }
   }
 

@@ -54,10 +54,10 @@ export function buildSecuritySchemes(
     if (model) built.push(model);
   }
   if (built.length === 0) {
-    context.fail(
-      "No usable security scheme: every scheme was skipped (see the warnings). Fix their auth_mapping keys.",
-      SCHEMES_POINTER,
-    );
+    const reasons = context.warnings
+      .filter((warning) => warning.code === "SKIPPED_SECURITY_SCHEME")
+      .map((warning) => warning.message);
+    context.fail(`No usable security scheme is left. ${reasons.join(" ")}`, SCHEMES_POINTER);
   }
   return built;
 }

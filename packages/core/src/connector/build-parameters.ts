@@ -65,9 +65,12 @@ function buildParameter(
 ): ParameterModel {
   const { node, pointer: nodePointer } = resolver.deref(raw, pointer);
   const parameter = validateNode(context, ParameterSchema, node, nodePointer);
+  // The reference loads such specs and simply never uses the value, so this is a warning, not an error: a real
+  // spec with a stray path parameter must still load.
   if (parameter.in === "path" && !requestPath.includes(`{${parameter.name}}`)) {
-    context.fail(
-      `Path parameter "${parameter.name}" does not appear in the request path ${JSON.stringify(requestPath)}; add {${parameter.name}} to the path or fix the name.`,
+    context.warn(
+      "UNUSED_PATH_PARAMETER",
+      `Path parameter "${parameter.name}" does not appear in the request path ${JSON.stringify(requestPath)}; its value is never sent. Add {${parameter.name}} to the path or fix the name.`,
       joinPointer(pointer, "name"),
     );
   }

@@ -9,6 +9,17 @@ export function escapePointerSegment(segment: PointerSegment): string {
   return text.replaceAll("~", "~0").replaceAll("/", "~1");
 }
 
+/** Undoes {@link escapePointerSegment}. */
+export function unescapePointerSegment(segment: string): string {
+  if (!segment.includes("~")) return segment;
+  return segment.replaceAll("~1", "/").replaceAll("~0", "~");
+}
+
+/** Splits an RFC 6901 pointer into its unescaped segments (`""` is the root: no segment). */
+export function splitPointer(pointer: string): string[] {
+  return pointer === "" ? [] : pointer.slice(1).split("/").map(unescapePointerSegment);
+}
+
 /** Appends segments to a pointer: `joinPointer("/paths", "/v1/x", "get")` → `/paths/~1v1~1x/get`. */
 export function joinPointer(base: string, ...segments: readonly PointerSegment[]): string {
   let pointer = base;
@@ -32,5 +43,5 @@ export function parseLocalRef(ref: string): string[] | undefined {
       return undefined;
     }
   }
-  return body.split("/").map((segment) => segment.replaceAll("~1", "/").replaceAll("~0", "~"));
+  return body.split("/").map(unescapePointerSegment);
 }

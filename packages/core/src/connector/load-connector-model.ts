@@ -35,7 +35,8 @@ const IGNORED_METHODS = ["options", "head", "trace"] as const;
  *   A string with a line break, or that starts with `key:` or `{`, is YAML text; any other string is a path.
  * @throws ConnectorSpecError for anything wrong with the definition: unreadable file, YAML syntax (with line and
  *   column), structure, dangling `$ref`s, unknown actions, inconsistent auth config. `pointer` is the RFC 6901
- *   pointer of the offending node (of the key that should exist, when one is missing) and `file` the source file.
+ *   pointer of the offending node (of the key that should exist, when one is missing) and `file` the source file;
+ *   for YAML text the detail ends with the node's line and column.
  *
  * Differs from the reference: path-item `parameters` are applied; a duplicate entity × action (the later
  * declaration wins, as there) and other ignored constructs are reported in `model.warnings`; a dangling `$ref` is
@@ -61,7 +62,7 @@ export function loadConnectorModel(
     );
   }
   const spec = readSpecSource(source, file);
-  const context = new LoadContext(spec.file);
+  const context = new LoadContext(spec.file, spec.locate);
   context.warnings.push(...spec.warnings);
   try {
     const model = deepFreeze(buildModel(context, spec.document));

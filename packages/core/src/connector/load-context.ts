@@ -1,5 +1,6 @@
 import { ConnectorSpecError } from "@execkit/errors";
 import type { ModelWarning } from "./model";
+import type { Locator } from "./yaml-locator";
 
 /** State shared by the steps of one `loadConnectorModel()` call: where the spec came from and what was found. */
 export class LoadContext {
@@ -9,11 +10,18 @@ export class LoadContext {
   constructor(
     /** The file the spec came from (or the name the caller gave it), for error messages. */
     readonly file: string | undefined,
+    /** Maps a pointer to its line and column when the spec was YAML text. */
+    private readonly locate?: Locator,
   ) {}
 
-  /** Stops the load with a `ConnectorSpecError` that points at the offending node. */
+  /**
+   * Stops the load with a `ConnectorSpecError` that points at the offending node. When the spec was YAML text,
+   * the detail ends with the node's line and column, so an editor can jump there.
+   */
   fail(detail: string, pointer: string, cause?: unknown): never {
-    throw new ConnectorSpecError(detail, { file: this.file, pointer }, cause === undefined ? {} : { cause });
+    const position = this.locate?.(pointer);
+    const located = position ? `${detail} (line ${position.line}, column ${position.column})` : detail;
+    throw new ConnectorSpecError(located, { file: this.file, pointer }, cause === undefined ? {} : { cause });
   }
 
   /** Records a non-fatal finding. */

@@ -1,5 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: specs spell auth_mapping templates as ${field}
 // biome-ignore-all lint/suspicious/noExplicitAny: tests reach into spec objects built on the fly
+import { tmpdir } from "node:os";
 import { ConnectorSpecError } from "@execkit/errors";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -147,6 +148,20 @@ const CASES: [name: string, spec: Spec, pointer: string, message: RegExp][] = [
     /not one of the properties/,
   ],
   [
+    "a multi-auth spec whose every scheme maps keys its type does not understand",
+    broken((s) => {
+      const config = s.components.securitySchemes.bearerAuth["x-airbyte-auth-config"];
+      config.auth_mapping = { password: "${api_key}" };
+      s.components.securitySchemes.other = {
+        type: "http",
+        scheme: "bearer",
+        "x-airbyte-auth-config": config,
+      };
+    }),
+    "/components/securitySchemes",
+    /No usable security scheme is left\. Security scheme "bearerAuth" is skipped: .*Security scheme "other" is skipped/,
+  ],
+  [
     "a token-extract name that is no server variable",
     broken((s) => {
       s.components.securitySchemes.bearerAuth = {
@@ -198,18 +213,6 @@ const CASES: [name: string, spec: Spec, pointer: string, message: RegExp][] = [
     broken((s) => (s.info["x-airbyte-retry-config"] = { retry_after_format: "minutes" })),
     "/info/x-airbyte-retry-config/retry_after_format",
     /Invalid retry setting "retry_after_format"/,
-  ],
-  [
-    "a path parameter missing from the path template",
-    broken((s) =>
-      s.paths["/v1/customers/{customer_id}"].get.parameters.push({
-        name: "account_id",
-        in: "path",
-        required: true,
-      }),
-    ),
-    `${GET}/parameters/1/name`,
-    /Path parameter "account_id" does not appear in the request path "\/v1\/customers\/\{customer_id\}"/,
   ],
   [
     "a parameter in the body",
@@ -282,6 +285,17 @@ describe("malformed specs", () => {
     expect(error.code).toBe("INVALID_CONNECTOR_SPEC");
   });
 
+  it("loads a path parameter missing from the path template, with a warning (the reference accepts it)", () => {
+    const model = loadConnectorModel(
+      broken((s) =>
+        s.paths["/v1/customers/{customer_id}"].get.parameters.push({ name: "account_id", in: "path", required: true }),
+      ),
+    );
+    const warning = model.warnings.find((w) => w.code === "UNUSED_PATH_PARAMETER");
+    expect(warning?.pointer).toBe(`${GET}/parameters/1/name`);
+    expect(warning?.message).toMatch(/Path parameter "account_id" does not appear in the request path "\/v1\/customers\/\{customer_id\}"/);
+  });
+
   it("reports YAML syntax errors with the line and column", () => {
     const yaml = "openapi: 3.1.0\ninfo:\n  title: [unclosed\n  version: 1\n";
     const error = specError(yaml, { file: "broken.yaml" });
@@ -297,6 +311,26 @@ describe("malformed specs", () => {
     expect(specError(yaml).message).toMatch(/YAML syntax error at line 4, column 12: /);
   });
 
+  it("gives the line and column of the offending node when the spec is YAML text", () => {
+    const yaml = [
+      "openapi: 3.1.0",
+      "info: {title: T, version: '1', x-airbyte-connector-definition-id: 0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0}",
+      "servers: [{url: 'https://a.test'}]",
+      "paths:",
+      "  /a:",
+      "    get:",
+      "      x-airbyte-entity: a",
+      "      x-airbyte-action: fetch",
+    ].join("\n");
+    const error = specError(yaml, { file: "a.yaml" });
+    expect(error.pointer).toBe("/paths/~1a/get/x-airbyte-action");
+    expect(error.detail).toMatch(/got "fetch"\. \(line 8, column 25\)$/);
+    // A missing key is placed at its nearest ancestor, where it has to be added.
+    const missing = specError(yaml.replace("      x-airbyte-entity: a\n", ""));
+    expect(missing.pointer).toBe("/paths/~1a/get/x-airbyte-entity");
+    expect(missing.detail).toMatch(/\(line 7, column 7\)$/);
+  });
+
   it("rejects several YAML documents in one file", () => {
     expect(specError("openapi: 3.1.0\n---\nopenapi: 3.1.0\n").detail).toMatch(/YAML syntax error/);
   });
@@ -309,6 +343,12 @@ describe("malformed specs", () => {
       expect(error.pointer).toBe("");
       expect(error.detail).toMatch(/path, YAML text or a parsed object/);
     }
+  });
+
+  it("rejects unreadable sources with a ConnectorSpecError", () => {
+    expect(specError(new URL("https://example.test/connector.yaml")).detail).toMatch(/Only file: URLs/);
+    expect(specError(tmpdir()).detail).toMatch(/could not be read \(EISDIR\)/);
+    expect(specError("").detail).toMatch(/does not exist/);
   });
 
   it("rejects an object that is not data", () => {

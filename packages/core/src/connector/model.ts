@@ -285,7 +285,10 @@ export interface ConnectorModel {
   readonly multiAuth: boolean;
   /** Entities in order of first appearance in `paths`. */
   readonly entities: readonly EntityModel[];
-  /** Every operation in spec order (after duplicate resolution). */
+  /**
+   * Every operation in spec order. A repeated entity × action keeps one operation: the later declaration, in
+   * the earlier one's place (see `warnings`).
+   */
   readonly operations: readonly OperationModel[];
   /** `info.x-airbyte-retry-config`, when set (defaults filled in). */
   readonly retryConfig?: RetryConfig;
@@ -300,6 +303,7 @@ export interface ConnectorModel {
   readonly replicationConfigConstants?: Readonly<Record<string, unknown>>;
   /** Every `x-*` key of `info`, known or not, as written. */
   readonly infoExtensions: Readonly<Record<string, unknown>>;
+  /** Non-fatal findings of the loader: a duplicate operation, ignored constructs, YAML oddities. */
   readonly warnings: readonly ModelWarning[];
   /** The whole document after YAML parsing (not `$ref`-resolved); for tools that need more. */
   readonly document: Readonly<Record<string, unknown>>;

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { ConnectorSpecError } from "@execkit/errors";
 import { type Document, parseDocument, type YAMLError } from "yaml";
 import type { ModelWarning } from "./model";
+import { type Locator, yamlLocator } from "./yaml-locator";
 
 /**
  * What `loadConnectorModel()` accepts: a path (or `file:` URL) to a connector.yaml, the YAML text itself, or a
@@ -15,6 +16,8 @@ export interface SpecDocument {
   readonly document: unknown;
   readonly file: string | undefined;
   readonly warnings: ModelWarning[];
+  /** Finds a node's line and column; only for sources that were YAML text. */
+  readonly locate?: Locator;
 }
 
 /**
@@ -29,7 +32,16 @@ export function looksLikeYamlText(text: string): boolean {
 
 /** Reads and parses the source. Every failure is a `ConnectorSpecError`. */
 export function readSpecSource(source: ConnectorSource, name: string | undefined): SpecDocument {
-  if (source instanceof URL) return parseYamlText(readSpecFile(fileURLToPath(source)), fileURLToPath(source));
+  if (source instanceof URL) {
+    if (source.protocol !== "file:") {
+      throw new ConnectorSpecError(
+        `Only file: URLs can be loaded (got ${source.protocol}); fetch the definition yourself and pass its text.`,
+        { file: source.href, pointer: "" },
+      );
+    }
+    const path = fileURLToPath(source);
+    return parseYamlText(readSpecFile(path), path);
+  }
   if (typeof source === "string") {
     if (looksLikeYamlText(source)) return parseYamlText(source, name);
     return parseYamlText(readSpecFile(source), name ?? source);
@@ -73,7 +85,7 @@ function parseYamlText(text: string, file: string | undefined): SpecDocument {
   const error = doc.errors[0];
   if (error) throw syntaxError(error, file);
   for (const warning of doc.warnings) warnings.push(yamlWarning("YAML_WARNING", warning));
-  return { document: toJs(doc, file), file, warnings };
+  return { document: toJs(doc, file), file, warnings, locate: yamlLocator(doc, text) };
 }
 
 function toJs(doc: Document.Parsed, file: string | undefined): unknown {

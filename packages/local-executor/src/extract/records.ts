@@ -40,7 +40,8 @@ export function queryJsonPath(path: string, body: unknown): unknown[] {
   }
   if (!steps) {
     if (body === null || typeof body !== "object") return [];
-    return JSONPath({ path, json: body as object, wrap: true, eval: false }) as unknown[];
+    // "safe" evaluates filter expressions (`[?(@.active)]`) without running arbitrary code from a spec.
+    return JSONPath({ path, json: body as object, wrap: true, eval: "safe" }) as unknown[];
   }
   let current: unknown[] = [body];
   for (const step of steps) {
@@ -76,7 +77,9 @@ export function wrapPrimitives(value: unknown): unknown {
   if (value === null || value === undefined) return null;
   if (Array.isArray(value)) {
     // Most lists are already objects: return them as they are instead of copying.
-    return value.every(isPlainObject) ? value : value.map((item) => (isPlainObject(item) ? item : { value: item }));
+    return value.every(isPlainObject)
+      ? value
+      : value.map((item) => (isPlainObject(item) ? item : { value: item }));
   }
   if (typeof value === "object") return value;
   return { value };

@@ -41,6 +41,29 @@ describe("buildRequest", () => {
     ]);
   });
 
+  it("sends the default of a required query param the caller left out, never of an optional one", () => {
+    const list = op("items", "list");
+    const withRequired = {
+      ...list,
+      parameters: [
+        ...list.parameters,
+        {
+          name: "q",
+          in: "query" as const,
+          required: true,
+          schema: { type: "string" },
+          default: "search",
+          pointer: "",
+        },
+      ],
+    };
+    expect(buildQuery(withRequired, { limit: 1 }, {})).toEqual([
+      ["limit", "1"],
+      ["q", "search"],
+    ]);
+    expect(buildQuery(withRequired, { q: "custom" }, {})).toEqual([["q", "custom"]]);
+  });
+
   it("fills header params from defaults and overlays body defaults", () => {
     const get = buildRequest(op("items", "get"), { item_id: "x/y" }, { configValues: {}, redactor });
     expect(get).toEqual({

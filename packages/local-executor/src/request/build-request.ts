@@ -38,6 +38,7 @@ function queryParameters(operation: OperationModel): Map<string, ParameterModel>
 
 /** Fills `{name}` placeholders with params, each percent-encoded as one path segment. */
 export function buildPath(template: string, params: Readonly<Record<string, unknown>>): string {
+  if (!template.includes("{")) return template;
   return template.replace(/\{(\w+)\}/g, (_match, name: string) =>
     quotePathSegment(scalarToString(params[name])),
   );
@@ -46,10 +47,13 @@ export function buildPath(template: string, params: Readonly<Record<string, unkn
 /**
  * The query pairs of an operation: caller values of declared `in: query` params in the caller's order (arrays as
  * repeated keys, `deepObject` objects as `name[key]=value`), then config-injected values for declared params the
- * caller left out. Schema defaults are not sent (the reference's behaviour, kept for wire compatibility).
+ * caller left out. Defaults of optional params are not sent (the reference's behaviour, kept for wire
+ * compatibility).
  *
  * Differs from the reference: `null` and `undefined` values are omitted instead of being sent as `name=`
- * (§10 item 7).
+ * (§10 item 7); and a *required* param the caller left out is sent with its schema default (the reference sent
+ * no query default at all, so linkedin-ads' required `q=search` had to be passed by hand and its `check()`
+ * failed).
  */
 export function buildQuery(
   operation: OperationModel,
@@ -73,8 +77,17 @@ export function buildQuery(
     }
   }
   for (const parameter of declared.values()) {
-    if (!parameter.configInject || (params[parameter.name] !== undefined && params[parameter.name] !== null))
+    if (params[parameter.name] !== undefined && params[parameter.name] !== null) continue;
+    if (
+      parameter.required &&
+      parameter.default !== undefined &&
+      parameter.default !== null &&
+      !parameter.configInject
+    ) {
+      pairs.push([parameter.name, scalarToString(parameter.default)]);
       continue;
+    }
+    if (!parameter.configInject) continue;
     const raw = configValues[parameter.configInject.source];
     if (raw === undefined) continue;
     const { map } = parameter.configInject;
@@ -133,17 +146,9 @@ export function buildRequest(
     headers: options.download ? {} : buildHeaderParams(operation, params),
   };
   if (options.download) return request;
-  const hasContentType = Object.keys(request.headers).some((name) => name.toLowerCase() === "content-type");
-  const setType = (type: string, force = false) => {
-    if (force) {
-      for (const name of Object.keys(request.headers))
-        if (name.toLowerCase() === "content-type") delete request.headers[name];
-      request.headers["Content-Type"] = type;
-    } else if (!hasContentType) request.headers["Content-Type"] = type;
-  };
   if (graphql) {
     request.body = JSON.stringify(buildGraphqlBody(operation, graphql, params));
-    setType("application/json");
+    setContentType(request, "application/json", false);
     return request;
   }
   const fields = collectBodyFields(operation, params);
@@ -151,17 +156,17 @@ export function buildRequest(
   const contentType = operation.requestBody!.contentType.toLowerCase();
   if (contentType.startsWith("application/x-www-form-urlencoded")) {
     request.body = encodeFormPairs(flattenFormFields(fields));
-    setType("application/x-www-form-urlencoded");
+    setContentType(request, "application/x-www-form-urlencoded", false);
   } else if (contentType.startsWith("multipart/form-data")) {
     const boundary = options.boundary ?? newBoundary();
     request.body = buildMultipartFormData(fields, boundary);
-    setType(`multipart/form-data; boundary=${boundary}`, true);
+    setContentType(request, `multipart/form-data; boundary=${boundary}`, true);
   } else if (contentType.startsWith("multipart/related")) {
     const uploadParam = operation.uploadFileParam ?? "file_content";
     const { [uploadParam]: content, file_mime_type: mimeType, ...metadata } = fields;
     if (content === undefined || content === null || content === "") {
       request.body = JSON.stringify(metadata);
-      setType("application/json", true);
+      setContentType(request, "application/json", true);
       return request;
     }
     const bytes = decodeBase64(uploadParam, content, options.redactor);
@@ -172,12 +177,25 @@ export function buildRequest(
       typeof mimeType === "string" ? mimeType : "application/octet-stream",
       boundary,
     );
-    setType(`multipart/related; boundary=${boundary}`, true);
+    setContentType(request, `multipart/related; boundary=${boundary}`, true);
   } else {
     request.body = JSON.stringify(fields);
-    setType(operation.requestBody!.contentType || "application/json");
+    setContentType(request, operation.requestBody!.contentType || "application/json", false);
   }
   return request;
+}
+
+/**
+ * Sets the body's content type. A caller-given `Content-Type` header param wins, except for multipart bodies
+ * (`force`), whose boundary must match the body.
+ */
+function setContentType(request: BuiltRequest, type: string, force: boolean): void {
+  for (const name of Object.keys(request.headers)) {
+    if (name.toLowerCase() !== "content-type") continue;
+    if (!force) return;
+    delete request.headers[name];
+  }
+  request.headers["Content-Type"] = type;
 }
 
 function decodeBase64(name: string, value: unknown, redactor: Redactor): Uint8Array {

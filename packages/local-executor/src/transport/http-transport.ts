@@ -135,7 +135,8 @@ export class HttpTransport {
         continue;
       }
       if (status < 400 || req.acceptAnyStatus) {
-        if (response.stream && !req.stream) response.text = await readBounded(response.stream, Number.POSITIVE_INFINITY);
+        if (response.stream && !req.stream)
+          response.text = await readBounded(response.stream, Number.POSITIVE_INFINITY);
         return response;
       }
       if (status === 401 && auth && material && !authRetried) {
@@ -225,10 +226,6 @@ export class HttpTransport {
       }
       requestSignal = controller.signal;
     }
-    const settle = () => {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-    };
     try {
       // The caller's signal is passed straight through; headers must arrive within timeoutMs and the body may not
       // stall longer than timeoutMs between chunks.
@@ -246,7 +243,7 @@ export class HttpTransport {
       const status = response.statusCode;
       if ((req.stream && status < 400) || (REDIRECTS.has(status) && responseHeaders.location)) {
         // A stream's total time is unbounded on purpose (a large download); only its idle gaps are limited.
-        settle();
+        if (timer) clearTimeout(timer);
         const stream = response.body as unknown as Readable;
         if (unlink) stream.once("close", unlink);
         if (logger.enabled) {
@@ -266,7 +263,7 @@ export class HttpTransport {
         return { status, headers: responseHeaders, url, stream };
       }
       const text = await response.body.text();
-      settle();
+      if (timer) clearTimeout(timer);
       unlink?.();
       if (logger.enabled) {
         logger.log({
@@ -284,7 +281,7 @@ export class HttpTransport {
       }
       return { status, headers: responseHeaders, url, text };
     } catch (cause) {
-      settle();
+      if (timer) clearTimeout(timer);
       unlink?.();
       const error = this.#classify(req, cause, { phase, signal, timedOut });
       logger.log({
@@ -378,7 +375,9 @@ export class HttpTransport {
  */
 function redirected(req: TransportRequest, response: TransportResponse): TransportRequest {
   const target = new URL(response.headers.location!, req.url);
-  const toGet = response.status === 303 || ((response.status === 301 || response.status === 302) && req.method === "POST");
+  const toGet =
+    response.status === 303 ||
+    ((response.status === 301 || response.status === 302) && req.method === "POST");
   const sameOrigin = target.origin === new URL(req.url).origin;
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
@@ -405,10 +404,12 @@ function mergeHeaders(target: Record<string, string>, source: Readonly<Record<st
   }
 }
 
+/** undici already lower-cases header names; only repeated headers (arrays) need joining. */
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined) out[name] = typeof value === "string" ? value : value.join(", ");
   }
   return out;
 }

@@ -508,6 +508,59 @@ export const DANGEROUS_SNIPPETS: readonly CorpusCase[] = [
     code: 'import os\nwith open(os.path.expanduser("~/.profile"), "a") as fh:\n    fh.write("x")',
     expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
   },
+  {
+    name: "operator.attrgetter evasion",
+    code: 'import operator\nimport os\nrun = operator.attrgetter("sys" + "tem")(os)\nrun("id")',
+    expected: [{ line: 4, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "operator.methodcaller evasion",
+    code: 'import operator\nimport subprocess\noperator.methodcaller("run", ["id"])(subprocess)',
+    expected: [{ line: 3, rule: "process.subprocess", severity: "high" }],
+  },
+  {
+    name: "setattr on builtins",
+    code: 'import builtins\nsetattr(builtins, "print", lambda *a: None)',
+    expected: [{ line: 2, rule: "dynamic.monkeypatch", severity: "high" }],
+  },
+  {
+    name: "subclasses sandbox escape",
+    code: 'classes = ().__class__.__bases__[0].__subclasses__()\nresults = {"n": len(classes)}',
+    expected: [{ line: 1, rule: "dynamic.introspection", severity: "high" }],
+  },
+  {
+    name: "function globals escape",
+    code: 'def f():\n    pass\n\nb = f.__globals__["__builtins__"]',
+    expected: [{ line: 4, rule: "dynamic.introspection", severity: "high" }],
+  },
+  {
+    name: "timeit running a string",
+    code: "import timeit\ntimeit.timeit(\"import os; os.system('id')\", number=1)",
+    expected: [{ line: 2, rule: "dynamic.exec", severity: "high" }],
+  },
+  {
+    name: "a subclass of epics.PV",
+    code: 'import epics\n\nclass Magnet(epics.PV):\n    pass\n\nMagnet("SR:Q1:SP").put(2.0)',
+    expected: [{ line: 6, rule: "epics.pv_put", severity: "medium" }],
+  },
+  {
+    name: "tar extraction at the root",
+    code: 'import tarfile\nwith tarfile.open("bundle.tar") as tf:\n    tf.extractall("/")',
+    expected: [
+      { line: 2, rule: "filesystem.read", severity: "low" },
+      { line: 3, rule: "filesystem.write", severity: "high" },
+    ],
+  },
+  {
+    name: "os.system bound in one branch only",
+    code: 'import os\nimport sys\nif len(sys.argv) > 5:\n    run = os.system\nelse:\n    run = print\nrun("id")',
+    expected: [{ line: 7, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "HDF5 file written outside the folder",
+    code: 'import h5py\nwith h5py.File("/data/shared/out.h5", "w") as f:\n    f["x"] = [1, 2]',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
 ];
 
 /**
@@ -784,6 +837,31 @@ export const BENIGN_SNIPPETS: readonly CorpusCase[] = [
   {
     name: "keras-style compile and fit",
     code: 'class Model:\n    def compile(self, optimizer):\n        self.optimizer = optimizer\n\nm = Model()\nm.compile(optimizer="adam")\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "timeit with a callable",
+    code: 'import timeit\n\ndef work():\n    return sum(range(100))\n\nresults = {"t": timeit.timeit(work, number=10)}',
+    expected: [],
+  },
+  {
+    name: "a subclass of threading.Thread",
+    code: "import threading\n\nclass Worker(threading.Thread):\n    def run(self):\n        self.total = 1\n\nw = Worker()\nw.start()\nw.join()\nresults = {}",
+    expected: [],
+  },
+  {
+    name: "HDF5 file read and written inside",
+    code: 'import h5py\nwith h5py.File("data.h5", "w") as f:\n    f["x"] = [1, 2]\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "class and name attributes",
+    code: 'x = 3\nresults = {"type": x.__class__.__name__, "doc": len(str.__doc__ or "")}',
+    expected: [],
+  },
+  {
+    name: "a name rebound before use",
+    code: 'import os\nshow = os.system\nshow = print\nshow("hello")\nresults = {}',
     expected: [],
   },
   {

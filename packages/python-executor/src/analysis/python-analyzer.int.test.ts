@@ -130,6 +130,12 @@ describe("PythonCodeAnalyzer on the corpus (one real analyzer process)", () => {
     expect(report.syntaxErrors[0]).toMatchObject({ line: 2, column: 5 });
   });
 
+  it("flags a statement too deep to analyze as high risk and still analyzes the rest", async () => {
+    const deep = `x = ${Array.from({ length: 5_000 }, () => "a").join(" + ")}\nimport os\nos.system("id")\n`;
+    const report = await analyzer.analyze(deep);
+    expect(summary(report)).toEqual(["1:analysis.too_complex:high", "3:process.os_system:high"]);
+  });
+
   it("reports imports and whether results is assigned at module level", async () => {
     const report = await analyzer.analyze(
       "import numpy as np\nimport os.path\nfrom pandas import DataFrame\n\ndef f():\n    results = 1\n",

@@ -75,7 +75,7 @@ export class PythonCodeAnalyzer implements CodeAnalyzer {
   private pumping = false;
   private closed = false;
   private nextId = 1;
-  private inFlight: { job: Job; done: (message?: unknown) => void } | undefined;
+  private inFlight: { job: Job; done: () => void } | undefined;
 
   /** @throws ContainerConfigurationError for an invalid option (it names the option). */
   constructor(options: PythonCodeAnalyzerOptions = {}) {

@@ -64,7 +64,16 @@ export interface AnalysisReport {
   hasHighRisk: boolean;
 }
 
-/** Extra control-system calls to detect, beyond the built-in EPICS/p4p/caproto/pvaccess/Tango ones. */
+/**
+ * Extra control-system calls to detect, beyond the built-in EPICS/p4p/caproto/pvaccess/Tango ones. Three forms:
+ *
+ * - `mylib.write_pv`: a call of that name after alias resolution (`from mylib import write_pv as w; w(…)` matches);
+ * - `mylib.Device.set` (or `mylib.Device().set`): the method `set` of objects created by calling `mylib.Device(…)`,
+ *   tracked through variables, `with … as`, lists and `self.` attributes;
+ * - `.write_channel`: any call of a method with that name, whatever the object (use distinctive names only).
+ *
+ * `*` and `?` match any characters (`mylib.read_*`).
+ */
 export interface ControlSystemPatterns {
   /** Dotted names (after alias resolution) or bare method names that read, e.g. `mylib.read_pv` or `.read`. */
   reads?: string[];

@@ -1,6 +1,5 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { stat, writeFile } from "node:fs/promises";
-import { isAbsolute, join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import {
   ContainerConfigurationError,
   ContainerConnectivityError,
@@ -10,11 +9,11 @@ import {
 } from "@execkit/errors";
 import { prepareAttemptFiles } from "./attempt-files";
 import { buildChildEnvironment } from "./child-environment";
-import { signalProcessGroup, trackProcessGroup, untrackProcessGroup } from "./process-group";
 import { checkPythonVersion } from "./python-version";
 import { collectRunOutcome } from "./run-outcome";
-import type { CodeRunner, CodeRunOutcome, CodeRunRequest } from "./types";
-import { wrapperCommandLine } from "./wrapper";
+import type { CodeRunner, CodeRunOutcome, CodeRunRequest, ExecutionModeConfig } from "./types";
+import { wrapperScriptPath } from "./wrapper";
+import { type WrapperExit, type WrapperJob, WrapperProcess } from "./wrapper-process";
 
 /** Options of {@link LocalCodeRunner}. */
 export interface LocalCodeRunnerOptions {
@@ -34,13 +33,19 @@ export interface LocalCodeRunnerOptions {
   parentEnvironment?: NodeJS.ProcessEnv;
   /** Applied to every error message this runner builds. */
   redactor?: Redactor;
+  /**
+   * Keep one interpreter started ahead of time per environment (a "spare": Python loaded, the wrapper imported,
+   * waiting for a job), so a run does not wait for Python to start; default true. Every run still gets a process
+   * of its own that runs nothing else. Turn it off to start each process only when its run begins.
+   */
+  warmStart?: boolean;
 }
 
 const DEFAULT_GRACE_MS = 2_000;
 const DEFAULT_MAX_OUTPUT_CHARS = 10 * 1024 * 1024;
 const MAX_TIMER_MS = 2 ** 31 - 1;
-/** How long to wait for the pipes to close once the process group is gone. */
-const PIPE_DRAIN_MS = 2_000;
+/** At most this many spares wait at once (one per environment; normally one per execution mode). */
+const MAX_SPARES = 4;
 
 /** Why a run was stopped from outside. */
 type StopReason = "timeout" | "aborted" | "closed";
@@ -51,6 +56,10 @@ type StopReason = "timeout" | "aborted" | "closed";
  * - One process per run, in its own process group: a timeout, an abort or `close()` stops the whole group
  *   (SIGTERM, then SIGKILL after `killGracePeriodMs`), and after every run any process the code left behind is
  *   killed, so nothing outlives the run.
+ * - Warm start (`warmStart`, on by default): after a run, the next process for the same environment is started
+ *   in the background and waits, with Python and the wrapper loaded, until a run hands it its job. It still runs
+ *   exactly one job; it only skips the interpreter's start-up (most of a short run's latency). Spares are killed
+ *   by `close()` and never keep Node.js alive.
  * - The child's environment is an allowlist (see `buildChildEnvironment`), plus the mode's `environment`.
  * - Runs in a mode without `allowsWrites` get the wrapper's read-only guard.
  * - The code and the wrapper are saved in the attempt folder; stdout and stderr stream through `onOutput`.
@@ -69,7 +78,10 @@ export class LocalCodeRunner implements CodeRunner {
   readonly #python: string;
   readonly #options: LocalCodeRunnerOptions;
   readonly #graceMs: number;
-  readonly #active = new Map<ChildProcess, { stop: (reason: StopReason) => void; exited: Promise<void> }>();
+  readonly #warmStart: boolean;
+  readonly #active = new Map<WrapperProcess, { stop: (reason: StopReason) => void; exited: Promise<void> }>();
+  /** Spares waiting for a job, by environment (see {@link environmentKey}). */
+  readonly #spares = new Map<string, WrapperProcess>();
   #version?: Promise<string>;
   #closed = false;
 
@@ -88,6 +100,7 @@ export class LocalCodeRunner implements CodeRunner {
     this.#python = python;
     this.#options = options;
     this.#graceMs = options.killGracePeriodMs ?? DEFAULT_GRACE_MS;
+    this.#warmStart = options.warmStart ?? true;
   }
 
   /** The interpreter this runner starts. */
@@ -119,6 +132,7 @@ export class LocalCodeRunner implements CodeRunner {
    * the run with a `WorkflowError` whose code is `EXECUTION_ABORTED`.
    */
   async run(request: CodeRunRequest): Promise<CodeRunOutcome> {
+    const __t=[performance.now()];
     validateRequest(request);
     if (this.#closed)
       throw new WorkflowError("This LocalCodeRunner was closed; create a new one.", "execution");
@@ -135,53 +149,94 @@ export class LocalCodeRunner implements CodeRunner {
       );
     }
 
+    __t.push(performance.now());
     const { codePath, wrapperPath } = await prepareAttemptFiles({
       code: request.code,
       attemptFolder: request.attemptFolder,
     });
-    const { command, args } = wrapperCommandLine(this.#python, wrapperPath, {
-      codePath,
-      executionFolder: request.executionFolder,
-      attemptFolder: request.attemptFolder,
-      readOnly: !request.mode.allowsWrites,
-      memoryLimitMb: this.#options.memoryLimitMb,
-      maxOutputChars: this.#options.maxOutputChars,
-      executionMode: request.mode.modeName,
-      outputFiles: false,
-    });
-    const finished = await this.#spawn(command, args, request);
+    __t.push(performance.now());
+    const finished = await this.#execute(
+      {
+        code_path: codePath,
+        folder: request.executionFolder,
+        attempt_folder: request.attemptFolder,
+        read_only: !request.mode.allowsWrites,
+        memory_limit_mb: this.#options.memoryLimitMb,
+        max_output_chars: this.#options.maxOutputChars,
+        execution_mode: request.mode.modeName,
+        // The pipes are the fuller record (they also carry what native code and child processes wrote to the
+        // file descriptors), so they, not the wrapper, make the attempt's stdout.txt and stderr.txt.
+        output_files: false,
+      },
+      request,
+    );
+    __t.push(performance.now());
     const observed = { stdout: finished.stdout, stderr: finished.stderr };
-    // The pipes are the fuller record (they also carry what native code and child processes wrote to the file
-    // descriptors), so they, not the wrapper, make the attempt's stdout.txt and stderr.txt.
-    await saveObservedOutput(request.attemptFolder, observed);
-
-    if (finished.stopReason) throw this.#stoppedError(finished.stopReason, request, observed);
-    const outcome = await collectRunOutcome({
-      executionFolder: request.executionFolder,
-      attemptFolder: request.attemptFolder,
-      attempt: request.attempt,
-      wrapperPath,
-      observedStdout: observed.stdout,
-      observedStderr: observed.stderr,
-      preferObservedOutput: true,
-      exit: finished.exit,
-      redactor: this.#options.redactor,
-    });
+    if (finished.stopReason) {
+      await saveObservedOutput(request.attemptFolder, observed);
+      throw this.#stoppedError(finished.stopReason, request, observed);
+    }
+    // Saved even when collecting fails: a failed run's output is the first thing one looks at.
+    const saving = saveObservedOutput(request.attemptFolder, observed);
+    let outcome: CodeRunOutcome;
+    try {
+      outcome = await collectRunOutcome({
+        executionFolder: request.executionFolder,
+        attemptFolder: request.attemptFolder,
+        attempt: request.attempt,
+        wrapperPath,
+        observedStdout: observed.stdout,
+        observedStderr: observed.stderr,
+        preferObservedOutput: true,
+        exit: finished.exit,
+        redactor: this.#options.redactor,
+      });
+    } finally {
+      await saving;
+    }
     if (finished.truncated && !outcome.warnings.some((warning) => warning.includes("capture limit"))) {
       // Output written straight to the file descriptors can pass the limit without the wrapper noticing.
       outcome.warnings.push(
         "the output was longer than the capture limit (maxOutputChars) and was truncated",
       );
     }
+    __t.push(performance.now());
+    (globalThis as any).__marks?.push(__t.slice(1).map((x, i) => x - __t[i]!));
     return outcome;
   }
 
-  /** Stops every running process group, waits until they are gone, and refuses new runs. */
+  /**
+   * Checks the interpreter and starts a spare for `mode` (when `warmStart` is on and none is waiting), then waits
+   * until every spare being started is ready. Call it at start-up so even the first run skips the interpreter's
+   * start-up; without it, the first spare is started after the first run. Resolves (never rejects for a spare
+   * that failed to start: the next run starts its own process and reports the problem).
+   *
+   * @throws ContainerConnectivityError / ContainerConfigurationError from the interpreter check.
+   * @throws WorkflowError when the runner was closed.
+   */
+  async warmUp(mode?: ExecutionModeConfig): Promise<void> {
+    if (this.#closed)
+      throw new WorkflowError("This LocalCodeRunner was closed; create a new one.", "execution");
+    await this.pythonVersion();
+    if (mode) {
+      const env = this.#environment({ mode } as CodeRunRequest);
+      this.#replenish(environmentKey(env), env);
+    }
+    await Promise.all([...this.#spares.values()].map((spare) => spare.whenReady()));
+  }
+
+  /** Stops every running process group and every spare, waits until they are gone, and refuses new runs. */
   async close(): Promise<void> {
     this.#closed = true;
     const running = [...this.#active.values()];
     for (const { stop } of running) stop("closed");
-    await Promise.all(running.map(({ exited }) => exited));
+    const spares = [...this.#spares.values()];
+    this.#spares.clear();
+    for (const spare of spares) spare.discard();
+    await Promise.all([
+      ...running.map(({ exited }) => exited),
+      ...spares.map((spare) => spare.finished),
+    ]);
   }
 
   #environment(request: CodeRunRequest | undefined): Record<string, string> {
@@ -194,104 +249,120 @@ export class LocalCodeRunner implements CodeRunner {
     });
   }
 
-  #spawn(command: string, args: string[], request: CodeRunRequest): Promise<SpawnedRun> {
-    const limit = this.#options.maxOutputChars ?? DEFAULT_MAX_OUTPUT_CHARS;
-    return new Promise((resolvePromise, reject) => {
-      let child: ChildProcess;
-      try {
-        child = spawn(command, args, {
-          cwd: request.executionFolder,
-          env: this.#environment(request),
-          // Its own process group, so one signal reaches every process the code starts.
-          detached: true,
-          stdio: ["ignore", "pipe", "pipe"],
-          windowsHide: true,
-        });
-      } catch (error) {
-        reject(this.#startError(error, command));
-        return;
+  /**
+   * Runs one job on a spare of the run's environment when one is waiting, else on a freshly started process.
+   * A spare that died before it took the job (killed from outside, say) cost nothing of the run, so the job then
+   * goes to a fresh process instead of failing.
+   */
+  async #execute(job: WrapperJob, request: CodeRunRequest): Promise<SpawnedRun> {
+    const env = this.#environment(request);
+    const key = environmentKey(env);
+    const spare = this.#takeSpare(key);
+    let run: SpawnedRun | undefined;
+    if (spare) {
+      run = await this.#runOn(spare, job, request);
+      if (run.stopReason || spare.acknowledged) {
+        this.#replenish(key, env);
+        return run;
       }
-      const run: SpawnedRun = { stdout: "", stderr: "", exit: { code: null, signal: null } };
-      const capture = (stream: "stdout" | "stderr") => (chunk: string) => {
-        if (run[stream].length + chunk.length > limit) run.truncated = true;
-        if (run[stream].length < limit) run[stream] += chunk.slice(0, limit - run[stream].length);
-        if (request.onOutput) {
-          try {
-            request.onOutput(stream, chunk);
-          } catch {
-            // A listener's bug must not kill the run; the output is still captured.
-          }
-        }
-      };
-      child.stdout?.setEncoding("utf8").on("data", capture("stdout"));
-      child.stderr?.setEncoding("utf8").on("data", capture("stderr"));
-
-      let killTimer: NodeJS.Timeout | undefined;
-      const stop = (reason: StopReason) => {
-        if (run.stopReason) return;
-        run.stopReason = reason;
-        signalProcessGroup(child, "SIGTERM");
-        killTimer = setTimeout(() => signalProcessGroup(child, "SIGKILL"), this.#graceMs);
-        killTimer.unref?.();
-      };
-      // setTimeout fires at once for delays past 2^31-1 ms (~24.8 days); such a timeout means "no timeout" anyway.
-      const timeout = setTimeout(
-        () => stop("timeout"),
-        Math.min(request.timeoutSeconds * 1000, MAX_TIMER_MS),
-      );
-      const onAbort = () => stop("aborted");
-      request.signal?.addEventListener("abort", onAbort, { once: true });
-      let markExited: () => void = () => {};
-      const exited = new Promise<void>((done) => {
-        markExited = done;
-      });
-      this.#active.set(child, { stop, exited });
-
-      let spawned = false;
-      child.once("spawn", () => {
-        spawned = true;
-        if (child.pid !== undefined) trackProcessGroup(child.pid);
-      });
-      child.once("error", (error) => {
-        if (spawned) return; // a failed kill() after start; the exit event still comes
-        cleanup();
-        markExited();
-        reject(this.#startError(error, command));
-      });
-      child.once("exit", (code, signal) => {
-        run.exit = { code, signal };
-        // Whatever the code left running in its group (a daemon, a background shell) goes with it.
-        signalProcessGroup(child, "SIGKILL");
-        if (child.pid !== undefined) untrackProcessGroup(child.pid);
-        cleanup();
-        markExited();
-        const drained = Promise.all(
-          [child.stdout, child.stderr].map(
-            (stream) =>
-              new Promise<void>((done) => {
-                if (!stream || stream.readableEnded || stream.destroyed) return done();
-                stream.once("close", () => done());
-                stream.once("end", () => done());
-              }),
-          ),
-        );
-        let drainTimer: NodeJS.Timeout | undefined;
-        const bounded = new Promise<void>((done) => {
-          drainTimer = setTimeout(done, PIPE_DRAIN_MS);
-        });
-        void Promise.race([drained, bounded]).then(() => {
-          clearTimeout(drainTimer);
-          resolvePromise(run);
-        });
-      });
-
-      const cleanup = () => {
-        clearTimeout(timeout);
-        if (killTimer) clearTimeout(killTimer);
-        request.signal?.removeEventListener("abort", onAbort);
-        this.#active.delete(child);
-      };
+    }
+    const fresh = WrapperProcess.start({
+      python: this.#python,
+      wrapperPath: wrapperScriptPath(),
+      env,
+      cwd: request.executionFolder,
     });
+    run = await this.#runOn(fresh, job, request);
+    this.#replenish(key, env);
+    return run;
+  }
+
+  #runOn(process: WrapperProcess, job: WrapperJob, request: CodeRunRequest): Promise<SpawnedRun> {
+    const limit = this.#options.maxOutputChars ?? DEFAULT_MAX_OUTPUT_CHARS;
+    const run: SpawnedRun = { stdout: "", stderr: "", exit: { code: null, signal: null } };
+    process.claim((stream, chunk) => {
+      if (run[stream].length + chunk.length > limit) run.truncated = true;
+      if (run[stream].length < limit) run[stream] += chunk.slice(0, limit - run[stream].length);
+      if (request.onOutput) {
+        try {
+          request.onOutput(stream, chunk);
+        } catch {
+          // A listener's bug must not kill the run; the output is still captured.
+        }
+      }
+    });
+
+    let killTimer: NodeJS.Timeout | undefined;
+    const stop = (reason: StopReason) => {
+      if (run.stopReason) return;
+      run.stopReason = reason;
+      process.signal("SIGTERM");
+      killTimer = setTimeout(() => process.signal("SIGKILL"), this.#graceMs);
+      killTimer.unref?.();
+    };
+    // The clock starts when the job is handed over, not when a spare was started.
+    // setTimeout fires at once for delays past 2^31-1 ms (~24.8 days); such a timeout means "no timeout" anyway.
+    const timeout = setTimeout(
+      () => stop("timeout"),
+      Math.min(request.timeoutSeconds * 1000, MAX_TIMER_MS),
+    );
+    const onAbort = () => stop("aborted");
+    request.signal?.addEventListener("abort", onAbort, { once: true });
+    const exited = process.finished.then(() => {});
+    this.#active.set(process, { stop, exited });
+    if (request.signal?.aborted) stop("aborted");
+    else process.send(job);
+
+    return process.finished.then((exit) => {
+      clearTimeout(timeout);
+      if (killTimer) clearTimeout(killTimer);
+      request.signal?.removeEventListener("abort", onAbort);
+      this.#active.delete(process);
+      if (process.startError) throw this.#startError(process.startError, this.#python);
+      run.exit = exit;
+      return run;
+    });
+  }
+
+  /** The waiting spare for this environment, if it can still take a job; an unusable one is discarded. */
+  #takeSpare(key: string): WrapperProcess | undefined {
+    const spare = this.#spares.get(key);
+    if (!spare) return undefined;
+    this.#spares.delete(key);
+    if (spare.available) return spare;
+    spare.discard();
+    return undefined;
+  }
+
+  /**
+   * Starts the next spare for an environment in the background, once the run that used the last one is over (so
+   * it does not compete with that run for the CPU). Spares are unreferenced: they never keep Node.js alive, and
+   * their group is killed when it exits (see `trackProcessGroup`); a spare whose parent dies reads end-of-file on
+   * its control pipe and exits by itself.
+   */
+  #replenish(key: string, env: Record<string, string>): WrapperProcess | undefined {
+    if (this.#closed || !this.#warmStart) return undefined;
+    const existing = this.#spares.get(key);
+    if (existing?.available) return existing;
+    const spare = WrapperProcess.start({
+      python: this.#python,
+      wrapperPath: wrapperScriptPath(),
+      env,
+      // Any existing folder will do: the wrapper moves into the execution folder when it gets its job.
+      cwd: dirname(wrapperScriptPath()),
+      unref: true,
+    });
+    this.#spares.set(key, spare);
+    void spare.finished.then(() => {
+      if (this.#spares.get(key) === spare) this.#spares.delete(key);
+    });
+    // Bounded: one spare per environment, and few environments (normally the two execution modes).
+    for (const [oldKey, old] of this.#spares) {
+      if (this.#spares.size <= MAX_SPARES) break;
+      this.#spares.delete(oldKey);
+      old.discard();
+    }
+    return spare;
   }
 
   #startError(error: unknown, command: string): ContainerConnectivityError {
@@ -353,10 +424,15 @@ export class LocalCodeRunner implements CodeRunner {
 interface SpawnedRun {
   stdout: string;
   stderr: string;
-  exit: { code: number | null; signal: NodeJS.Signals | null };
+  exit: WrapperExit;
   stopReason?: StopReason;
   /** True when a pipe produced more than `maxOutputChars`. */
   truncated?: boolean;
+}
+
+/** Spares are matched to runs by their whole environment, so a spare never runs with another run's variables. */
+function environmentKey(env: Record<string, string>): string {
+  return JSON.stringify(Object.entries(env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function throwIfAborted(request: CodeRunRequest): void {
