@@ -42,7 +42,10 @@ try {
   // Selective install: only @execkit/core and what it needs, from the tarballs just packed.
   const consumer = join(work, "consumer");
   run("mkdir", ["-p", consumer]);
-  const local = { "@execkit/core": `file:${tarballs["@execkit/core"]}`, "@execkit/errors": `file:${tarballs["@execkit/errors"]}` };
+  const local = {
+    "@execkit/core": `file:${tarballs["@execkit/core"]}`,
+    "@execkit/errors": `file:${tarballs["@execkit/errors"]}`,
+  };
   writeFileSync(
     join(consumer, "package.json"),
     JSON.stringify({ name: "consumer", private: true, dependencies: local, overrides: local }, null, 2),
@@ -68,7 +71,10 @@ try {
   );
   writeFileSync(
     join(consumer, "probe.cjs"),
-    probe.replace("MODULE_CORE", 'require("@execkit/core")').replace("MODULE_ERRORS", 'require("@execkit/errors")').replace("KIND", '"CommonJS (.cjs)"'),
+    probe
+      .replace("MODULE_CORE", 'require("@execkit/core")')
+      .replace("MODULE_ERRORS", 'require("@execkit/errors")')
+      .replace("KIND", '"CommonJS (.cjs)"'),
   );
   console.log("\n▶ selective install of @execkit/core");
   for (const file of ["probe.mjs", "probe.cjs"]) {

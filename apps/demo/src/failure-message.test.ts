@@ -21,13 +21,20 @@ describe("failureMessage", () => {
     );
   });
 
-  it("flattens multi-line messages (tracebacks) and never includes a stack", () => {
-    const error = new CodeRuntimeError('ZeroDivisionError: division by zero\n  File "x.py", line 1\n    1/0');
+  it("keeps the first line of a multi-line message (a traceback) and never includes a stack", () => {
+    const traceback = 'Traceback (most recent call last):\n  File "x.py", line 1\n    1/0';
+    const error = new CodeRuntimeError(`ZeroDivisionError: division by zero\n${traceback}`, traceback, 1, {
+      folderPath: "/tmp/run",
+    });
     const line = failureMessage(error, "4 (Python)", false);
     expect(line).not.toContain("\n");
     expect(line).not.toMatch(/\bat .*\.ts:\d+/);
-    expect(line).toContain("ZeroDivisionError: division by zero File");
+    expect(line).toContain(
+      "ZeroDivisionError: division by zero (…) → open the FINAL_FAILURE notebook in /tmp/run",
+    );
+    expect(line).not.toContain("Traceback");
     expect(line).toContain("EXECKIT_PYTHON");
+    expect(line).toContain("/tmp/run");
   });
 
   it("gives each kind of failure its own next step", () => {

@@ -77,8 +77,15 @@ function hintFor(error: unknown): string {
   return "this looks like a bug in the demo; run again with EXECKIT_DEMO_DEBUG=1 for details and report it.";
 }
 
-/** Messages of Python failures can span lines (tracebacks); the demo's contract is one line. */
+/**
+ * Messages of Python failures can span lines (a traceback follows the error); the demo's contract is one line,
+ * so only the first is shown and the hint says where the rest is.
+ */
 function oneLine(message: string, max = 400): string {
-  const flat = message.replace(/\s*\n\s*/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  const lines = message
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
+  const first = (lines[0] ?? "") + (lines.length > 1 ? " (…)" : "");
+  return first.length > max ? `${first.slice(0, max - 1)}…` : first;
 }

@@ -39,7 +39,9 @@ export class Secret {
   static isSecret(value: unknown): value is Secret {
     return (
       value instanceof Secret ||
-      (typeof value === "object" && value !== null && typeof (value as { reveal?: unknown }).reveal === "function")
+      (typeof value === "object" &&
+        value !== null &&
+        typeof (value as { reveal?: unknown }).reveal === "function")
     );
   }
 }

@@ -14,7 +14,8 @@ type ErrorsModule = typeof source;
 function errorClasses(module: ErrorsModule): Array<[string, typeof source.ExecKitError]> {
   return Object.entries(module).filter(
     (entry): entry is [string, typeof source.ExecKitError] =>
-      typeof entry[1] === "function" && (entry[1] === module.ExecKitError || entry[1].prototype instanceof module.ExecKitError),
+      typeof entry[1] === "function" &&
+      (entry[1] === module.ExecKitError || entry[1].prototype instanceof module.ExecKitError),
   );
 }
 

@@ -1,7 +1,6 @@
 import { brandFor } from "./brand";
 import { ExecKitError, type ExecKitErrorOptions } from "./execkit-error";
 
-
 /**
  * Base class of the execution errors an executor reports for a bad request *before* anything is sent:
  * unknown entity, unsupported action, missing or invalid parameters. `execute()` returns these in
@@ -21,7 +20,10 @@ export class EntityNotFoundError extends ExecutorError {
   /** The entities the connector does have, to help a caller (or an LLM) correct itself. */
   readonly availableEntities?: readonly string[];
 
-  constructor(message: string, options: ExecKitErrorOptions & { entity?: string; availableEntities?: readonly string[] } = {}) {
+  constructor(
+    message: string,
+    options: ExecKitErrorOptions & { entity?: string; availableEntities?: readonly string[] } = {},
+  ) {
     super(message, options);
     this.entity = options.entity;
     this.availableEntities = options.availableEntities;
@@ -43,7 +45,11 @@ export class ActionNotSupportedError extends ExecutorError {
 
   constructor(
     message: string,
-    options: ExecKitErrorOptions & { entity?: string; action?: string; supportedActions?: readonly string[] } = {},
+    options: ExecKitErrorOptions & {
+      entity?: string;
+      action?: string;
+      supportedActions?: readonly string[];
+    } = {},
   ) {
     super(message, options);
     this.entity = options.entity;
@@ -149,7 +155,10 @@ export class MissingCredentialsError extends InvalidConfigurationError {
   /** The credential fields that are missing (names only, never values). */
   readonly missing: readonly string[];
 
-  constructor(message: string, options: ExecKitErrorOptions & { scheme?: string; missing?: readonly string[]; option?: string } = {}) {
+  constructor(
+    message: string,
+    options: ExecKitErrorOptions & { scheme?: string; missing?: readonly string[]; option?: string } = {},
+  ) {
     super(message, options);
     this.scheme = options.scheme;
     this.missing = options.missing ?? [];
@@ -167,7 +176,10 @@ export class ConnectorNotFoundError extends ExecKitError {
   readonly workspaceName?: string;
   readonly connectorDefinitionId?: string;
 
-  constructor(message: string, options: ExecKitErrorOptions & { workspaceName?: string; connectorDefinitionId?: string } = {}) {
+  constructor(
+    message: string,
+    options: ExecKitErrorOptions & { workspaceName?: string; connectorDefinitionId?: string } = {},
+  ) {
     super(message, options);
     this.workspaceName = options.workspaceName;
     this.connectorDefinitionId = options.connectorDefinitionId;
@@ -189,7 +201,11 @@ export class ConnectorAmbiguityError extends ExecKitError {
 
   constructor(
     message: string,
-    options: ExecKitErrorOptions & { workspaceName?: string; connectorDefinitionId?: string; connectorIds?: readonly string[] } = {},
+    options: ExecKitErrorOptions & {
+      workspaceName?: string;
+      connectorDefinitionId?: string;
+      connectorIds?: readonly string[];
+    } = {},
   ) {
     super(message, options);
     this.workspaceName = options.workspaceName;
@@ -221,4 +237,3 @@ export class PaginationLimitError extends ExecKitError {
     return { maxPages: this.maxPages };
   }
 }
-

@@ -76,12 +76,18 @@ export class ExecKitError extends Error {
     this: T & { readonly brand: symbol },
     error: unknown,
   ): error is InstanceType<T> {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass isInstance was called on; that is the point.
     return hasBrand(error, this.brand);
   }
 
   /** Makes `instanceof` agree with `isInstance()`, so it too survives duplicate installs. */
   static override [Symbol.hasInstance](instance: unknown): boolean {
-    return Function.prototype[Symbol.hasInstance].call(this, instance) || hasBrand(instance, (this as typeof ExecKitError).brand);
+    return (
+      // biome-ignore lint/complexity/noThisInStatic: `this` is the class on the right of `instanceof`.
+      Function.prototype[Symbol.hasInstance].call(this, instance) ||
+      // biome-ignore lint/complexity/noThisInStatic: as above.
+      hasBrand(instance, (this as typeof ExecKitError).brand)
+    );
   }
 
   /** Whether the same request may succeed if sent again unchanged. */
@@ -124,7 +130,8 @@ function serializeCause(cause: unknown, depth: number): SerializedError | { name
     };
     const code = (cause as { code?: unknown }).code;
     if (typeof code === "string") out.code = code;
-    if (cause.cause !== undefined && depth < MAX_CAUSE_DEPTH) out.cause = serializeCause(cause.cause, depth + 1);
+    if (cause.cause !== undefined && depth < MAX_CAUSE_DEPTH)
+      out.cause = serializeCause(cause.cause, depth + 1);
     return out;
   }
   return { name: typeof cause, message: String(cause) };

@@ -24,7 +24,12 @@ describe("createHttpStatusError", () => {
     [404, HTTPStatusError, "HTTP_STATUS_ERROR", "boom"],
     [500, HTTPStatusError, "HTTP_STATUS_ERROR", "boom"],
   ])("maps %i to the reference's class and message", (status, cls, code, message) => {
-    const error = createHttpStatusError({ status, body: { message: "boom" }, method: "get", url: "https://api.test/x" });
+    const error = createHttpStatusError({
+      status,
+      body: { message: "boom" },
+      method: "get",
+      url: "https://api.test/x",
+    });
     expect(error).toBeInstanceOf(cls);
     expect(error.constructor).toBe(cls);
     expect(error.code).toBe(code);
@@ -56,7 +61,11 @@ describe("createHttpStatusError", () => {
   });
 
   it("keeps a bounded body excerpt and finds the request id", () => {
-    const error = createHttpStatusError({ status: 500, body: "x".repeat(5_000), headers: { "X-Request-Id": "req_1" } });
+    const error = createHttpStatusError({
+      status: 500,
+      body: "x".repeat(5_000),
+      headers: { "X-Request-Id": "req_1" },
+    });
     expect(error.bodyExcerpt!.length).toBeLessThan(1_100);
     expect(error.bodyExcerpt).toContain("more characters");
     expect(error.requestId).toBe("req_1");
@@ -71,7 +80,10 @@ describe("createHttpStatusError", () => {
 describe("extractErrorDetail", () => {
   it("joins errors[] using userPresentableMessage, message or error", () => {
     expect(
-      extractErrorDetail({ errors: [{ userPresentableMessage: "a" }, { message: "b" }, { error: "c" }, "d"] }, 400),
+      extractErrorDetail(
+        { errors: [{ userPresentableMessage: "a" }, { message: "b" }, { error: "c" }, "d"] },
+        400,
+      ),
     ).toBe("a, b, c, d");
   });
   it("falls back to message, then error, then the body text", () => {

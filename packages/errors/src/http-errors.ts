@@ -23,7 +23,8 @@ export class HTTPClientError extends ExecKitError {
   constructor(message: string, options: ExecKitErrorOptions & HttpRequestInfo & { code?: string } = {}) {
     super(message, options);
     this.method = options.method?.toUpperCase();
-    this.url = options.url === undefined ? undefined : (options.redactor ?? defaultRedactor).redactUrl(options.url);
+    this.url =
+      options.url === undefined ? undefined : (options.redactor ?? defaultRedactor).redactUrl(options.url);
   }
 
   protected override jsonFields(): Record<string, unknown> {
@@ -155,7 +156,10 @@ export class NetworkError extends HTTPClientError {
   /** Whether the request may have reached the server before the failure. */
   readonly requestSent: boolean;
 
-  constructor(message: string, options: ExecKitErrorOptions & HttpRequestInfo & { requestSent?: boolean; code?: string } = {}) {
+  constructor(
+    message: string,
+    options: ExecKitErrorOptions & HttpRequestInfo & { requestSent?: boolean; code?: string } = {},
+  ) {
     super(message, options);
     this.requestSent = options.requestSent ?? true;
   }
@@ -180,7 +184,8 @@ export class RequestTimeoutError extends HTTPClientError {
 
   constructor(
     message: string,
-    options: ExecKitErrorOptions & HttpRequestInfo & { timeoutMs?: number; phase?: "connect" | "headers" | "body" } = {},
+    options: ExecKitErrorOptions &
+      HttpRequestInfo & { timeoutMs?: number; phase?: "connect" | "headers" | "body" } = {},
   ) {
     super(message, options);
     this.timeoutMs = options.timeoutMs;
@@ -211,7 +216,10 @@ export class ResponseFormatError extends HTTPClientError {
   /** At most 1,000 characters of the body, redacted. */
   readonly bodyExcerpt?: string;
 
-  constructor(message: string, options: ExecKitErrorOptions & HttpRequestInfo & { status?: number; body?: unknown; code?: string } = {}) {
+  constructor(
+    message: string,
+    options: ExecKitErrorOptions & HttpRequestInfo & { status?: number; body?: unknown; code?: string } = {},
+  ) {
     super(message, options);
     this.status = options.status;
     this.bodyExcerpt = bodyExcerpt(options.body, options.redactor ?? defaultRedactor);
@@ -303,7 +311,10 @@ export function extractErrorDetail(body: unknown, status: number): string {
  * Reads how long to wait from `retry-after-ms`, or `retry-after` as seconds or an HTTP date.
  * Returns undefined when absent or unparseable.
  */
-export function parseRetryAfterMs(headers: Record<string, string | string[] | undefined>, now = Date.now()): number | undefined {
+export function parseRetryAfterMs(
+  headers: Record<string, string | string[] | undefined>,
+  now = Date.now(),
+): number | undefined {
   const lower = lowerCaseKeys(headers);
   const ms = Number.parseFloat(lower["retry-after-ms"] ?? "");
   if (Number.isFinite(ms) && ms >= 0) return ms;
@@ -324,7 +335,13 @@ function lowerCaseKeys(headers: Record<string, string | string[] | undefined>): 
   return out;
 }
 
-const REQUEST_ID_HEADERS = ["x-request-id", "request-id", "x-amzn-requestid", "x-github-request-id", "cf-ray"];
+const REQUEST_ID_HEADERS = [
+  "x-request-id",
+  "request-id",
+  "x-amzn-requestid",
+  "x-github-request-id",
+  "cf-ray",
+];
 
 function findRequestId(headers: Record<string, string>): string | undefined {
   const lower = lowerCaseKeys(headers);

@@ -1,5 +1,5 @@
 // Every export of this file is public API of @execkit/errors.
-export { ExecKitError, type ExecKitErrorOptions, type SerializedError } from "./execkit-error";
+
 export {
   ActionNotSupportedError,
   ConnectorAmbiguityError,
@@ -14,16 +14,17 @@ export {
   PaginationLimitError,
   type SpecLocation,
 } from "./connector-errors";
+export { ExecKitError, type ExecKitErrorOptions, type SerializedError } from "./execkit-error";
 export {
   AuthenticationError,
   ConnectorValidationError,
-  createHttpStatusError,
   type CreateHttpStatusErrorInput,
+  createHttpStatusError,
   extractErrorDetail,
   HTTPClientError,
-  type HttpRequestInfo,
   HTTPStatusError,
   type HTTPStatusErrorOptions,
+  type HttpRequestInfo,
   NetworkError,
   parseRetryAfterMs,
   RateLimitError,
@@ -42,8 +43,8 @@ export {
   ErrorCategory,
   ExecutionTimeoutError,
   MaxAttemptsExceededError,
-  PythonExecutorException,
   type PythonExecutorErrorOptions,
+  PythonExecutorException,
   WorkflowError,
 } from "./python-errors";
 export { defaultRedactor, excerpt, isSensitiveHeader, isSensitiveKey, REDACTED, Redactor } from "./redaction";

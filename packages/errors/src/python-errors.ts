@@ -45,7 +45,10 @@ export class PythonExecutorException extends ExecKitError {
     super(message, options);
     this.category = category;
     this.technicalDetails = Object.freeze(
-      (options.redactor ?? defaultRedactor).redactValue({ ...(options.technicalDetails ?? {}) }) as Record<string, unknown>,
+      (options.redactor ?? defaultRedactor).redactValue({ ...(options.technicalDetails ?? {}) }) as Record<
+        string,
+        unknown
+      >,
     );
     this.folderPath = options.folderPath;
   }
@@ -90,14 +93,23 @@ export class CodeRuntimeError extends PythonExecutorException {
   /** Which execution attempt failed (1-based). */
   readonly executionAttempt: number;
 
-  constructor(message: string, tracebackInfo: string, executionAttempt: number, options: PythonExecutorErrorOptions = {}) {
+  constructor(
+    message: string,
+    tracebackInfo: string,
+    executionAttempt: number,
+    options: PythonExecutorErrorOptions = {},
+  ) {
     super(message, ErrorCategory.CODE_RELATED, options);
     this.tracebackInfo = this.redactText(tracebackInfo);
     this.executionAttempt = executionAttempt;
   }
 
   protected override jsonFields(): Record<string, unknown> {
-    return { ...super.jsonFields(), tracebackInfo: this.tracebackInfo, executionAttempt: this.executionAttempt };
+    return {
+      ...super.jsonFields(),
+      tracebackInfo: this.tracebackInfo,
+      executionAttempt: this.executionAttempt,
+    };
   }
 }
 
@@ -127,7 +139,12 @@ export class CodeGenerationError extends PythonExecutorException {
   /** Every earlier error message of this request, oldest first. */
   readonly errorChain: readonly string[];
 
-  constructor(message: string, generationAttempt: number, errorChain: readonly string[] = [], options: PythonExecutorErrorOptions = {}) {
+  constructor(
+    message: string,
+    generationAttempt: number,
+    errorChain: readonly string[] = [],
+    options: PythonExecutorErrorOptions = {},
+  ) {
     super(message, ErrorCategory.CODE_RELATED, options);
     this.generationAttempt = generationAttempt;
     this.errorChain = errorChain.map((entry) => this.redactText(entry));
@@ -185,7 +202,11 @@ export class ExecutionTimeoutError extends PythonExecutorException {
   readonly timeoutSeconds: number;
 
   constructor(timeoutSeconds: number, message?: string, options: PythonExecutorErrorOptions = {}) {
-    super(message ?? `Python code execution timeout after ${timeoutSeconds} seconds`, ErrorCategory.WORKFLOW, options);
+    super(
+      message ?? `Python code execution timeout after ${timeoutSeconds} seconds`,
+      ErrorCategory.WORKFLOW,
+      options,
+    );
     this.timeoutSeconds = timeoutSeconds;
   }
 
@@ -203,7 +224,10 @@ export class ApprovalRejectedError extends PythonExecutorException {
   /** The SHA-256 of the code that was rejected. */
   readonly codeSha256?: string;
 
-  constructor(message: string, options: PythonExecutorErrorOptions & { comment?: string; codeSha256?: string } = {}) {
+  constructor(
+    message: string,
+    options: PythonExecutorErrorOptions & { comment?: string; codeSha256?: string } = {},
+  ) {
     super(message, ErrorCategory.WORKFLOW, options);
     this.comment = this.redactText(options.comment);
     this.codeSha256 = options.codeSha256;

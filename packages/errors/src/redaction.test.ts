@@ -4,7 +4,7 @@ import {
   CodeRuntimeError,
   ConnectorSpecError,
   createHttpStatusError,
-  ExecKitError,
+  type ExecKitError,
   NetworkError,
   REDACTED,
   Redactor,
@@ -56,7 +56,11 @@ describe("no error leaks a secret it was given", () => {
           "x-echo": `you sent ${SECRETS.apiKey}`,
           "set-cookie": `session=${SECRETS.token}`,
         },
-        body: { message: `invalid token ${SECRETS.token}`, client_secret: SECRETS.clientSecret, nested: { note: SECRETS.password } },
+        body: {
+          message: `invalid token ${SECRETS.token}`,
+          client_secret: SECRETS.clientSecret,
+          nested: { note: SECRETS.password },
+        },
         redactor,
         cause: Object.assign(new Error(`connect failed for Basic ${btoa(`user:${SECRETS.password}`)}`), {
           cause: new Error(`inner ${SECRETS.clientSecret}`),
@@ -77,24 +81,33 @@ describe("no error leaks a secret it was given", () => {
     );
     expectNoSecret(new RequestTimeoutError(`timed out ${SECRETS.token}`, { redactor, timeoutMs: 5 }));
     expectNoSecret(
-      new TokenRefreshError(`Token refresh failed: 400 {"error":"invalid_grant","refresh_token":"${SECRETS.token}"}`, {
-        status: 400,
-        body: { refresh_token: SECRETS.token, client_secret: SECRETS.clientSecret },
-        redactor,
-      }),
+      new TokenRefreshError(
+        `Token refresh failed: 400 {"error":"invalid_grant","refresh_token":"${SECRETS.token}"}`,
+        {
+          status: 400,
+          body: { refresh_token: SECRETS.token, client_secret: SECRETS.clientSecret },
+          redactor,
+        },
+      ),
     );
   });
 
   it("non-HTTP errors and non-Error causes", () => {
     expectNoSecret(new ConnectorSpecError(`bad value ${SECRETS.apiKey}`, { pointer: "/info" }, { redactor }));
     expectNoSecret(
-      new CodeRuntimeError(`KeyError: ${SECRETS.apiKey}`, "tb", 1, { redactor, cause: { password: SECRETS.password } }),
+      new CodeRuntimeError(`KeyError: ${SECRETS.apiKey}`, "tb", 1, {
+        redactor,
+        cause: { password: SECRETS.password },
+      }),
     );
-    expectNoSecret(new AuthenticationError("denied", { status: 401, redactor, cause: `raw ${SECRETS.token}` }));
+    expectNoSecret(
+      new AuthenticationError("denied", { status: 401, redactor, cause: `raw ${SECRETS.token}` }),
+    );
   });
 
   it("removes credential-shaped values even without a redactor", () => {
-    const jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
+    const jwt =
+      "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
     const stripeKey = "sk_live_0123456789abcdefABCDEF";
     const error = new NetworkError(`failed with ${jwt} and ${stripeKey} and Bearer abcdefghijklmnop`);
     expect(error.message).not.toContain(jwt);
@@ -115,12 +128,26 @@ describe("Redactor", () => {
   it("redacts sensitive headers by name, keeps the others", () => {
     const redactor = new Redactor();
     expect(
-      redactor.redactHeaders({ Authorization: "Basic x", "X-Api-Key": "k", "Content-Type": "application/json", Cookie: "a=b" }),
-    ).toEqual({ Authorization: REDACTED, "X-Api-Key": REDACTED, "Content-Type": "application/json", Cookie: REDACTED });
+      redactor.redactHeaders({
+        Authorization: "Basic x",
+        "X-Api-Key": "k",
+        "Content-Type": "application/json",
+        Cookie: "a=b",
+      }),
+    ).toEqual({
+      Authorization: REDACTED,
+      "X-Api-Key": REDACTED,
+      "Content-Type": "application/json",
+      Cookie: REDACTED,
+    });
   });
 
   it("deep-copies values, redacting sensitive keys and cycles", () => {
-    const value: Record<string, unknown> = { access_token: "t0000", user: { name: "ann", password: "p" }, list: [1, "x"] };
+    const value: Record<string, unknown> = {
+      access_token: "t0000",
+      user: { name: "ann", password: "p" },
+      list: [1, "x"],
+    };
     value.self = value;
     const copy = new Redactor().redactValue(value) as Record<string, unknown>;
     expect(copy).toEqual({
@@ -136,7 +163,8 @@ describe("Redactor", () => {
 describe("free-text fields are redacted like messages", () => {
   const redactor = new Redactor(Object.values(SECRETS));
   it("covers spec details, tracebacks, error chains, comments and technical details", async () => {
-    const { CodeGenerationError, MaxAttemptsExceededError, ApprovalRejectedError, CodeSyntaxError } = await import("./index");
+    const { CodeGenerationError, MaxAttemptsExceededError, ApprovalRejectedError, CodeSyntaxError } =
+      await import("./index");
     const errors = [
       new ConnectorSpecError(`value ${SECRETS.token}`, { pointer: "/x" }, { redactor }),
       new CodeRuntimeError("x", `File "<code>", line 1: api_key=${SECRETS.apiKey}`, 1, {

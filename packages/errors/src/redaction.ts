@@ -16,7 +16,20 @@ const SENSITIVE_HEADER_PARTS = [
   "signature",
 ];
 
-const SENSITIVE_KEY_PARTS = ["password", "passwd", "secret", "api_key", "apikey", "api-key", "token", "credential", "auth", "cookie", "private_key", "signature"];
+const SENSITIVE_KEY_PARTS = [
+  "password",
+  "passwd",
+  "secret",
+  "api_key",
+  "apikey",
+  "api-key",
+  "token",
+  "credential",
+  "auth",
+  "cookie",
+  "private_key",
+  "signature",
+];
 
 /**
  * Shapes of well-known credentials, redacted wherever they appear even when nobody registered them:
@@ -86,7 +99,7 @@ export class Redactor {
       if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     }
     for (const pattern of VALUE_PATTERNS) {
-      out = out.replace(pattern, (match, scheme?: string) =>
+      out = out.replace(pattern, (_match, scheme?: string) =>
         typeof scheme === "string" && /^(bearer|basic)$/i.test(scheme) ? `${scheme} ${REDACTED}` : REDACTED,
       );
     }
@@ -136,7 +149,10 @@ export class Redactor {
     if (Array.isArray(value)) return value.map((item) => this.redactValue(item, depth + 1, seen));
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      out[key] = isSensitiveKey(key) && item !== null && item !== undefined && item !== "" ? REDACTED : this.redactValue(item, depth + 1, seen);
+      out[key] =
+        isSensitiveKey(key) && item !== null && item !== undefined && item !== ""
+          ? REDACTED
+          : this.redactValue(item, depth + 1, seen);
     }
     return out;
   }

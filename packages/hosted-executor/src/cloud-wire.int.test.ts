@@ -7,6 +7,15 @@ import { CLIENT_ID, CLIENT_SECRET, CONNECTOR, hostedFor, startTestCloud } from "
 
 const PYTHON = process.env.EXECKIT_PYTHON ?? "/usr/bin/python3";
 
+/** Runs a Python snippet on `input`: Python itself says what the reference's encoders produce. */
+function python(code: string, input: string): string {
+  try {
+    return execFileSync(PYTHON, ["-c", code], { input, encoding: "utf8", timeout: 10_000 });
+  } catch (error) {
+    throw new Error(`python3 is needed for this test (${PYTHON}); set EXECKIT_PYTHON. ${String(error)}`);
+  }
+}
+
 let cloud: FakeCloud;
 let executor: HostedExecutor | undefined;
 afterEach(async () => {
@@ -158,6 +167,25 @@ describe("wire format (as the reference client sends it)", () => {
   });
 });
 
+describe("JSON body", () => {
+  it("matches httpx's json= encoding (compact, ensure_ascii=False) byte for byte", async () => {
+    cloud = await startTestCloud();
+    executor = hostedFor(cloud);
+    const params = {
+      query: 'say "hi"\n\ttab \\ slash / ünï ✓ 😀 \u2028 \u0001',
+      nested: { list: [1, 2.5, -0.125, 1e21, true, false, null], empty: {}, none: [] },
+      limit: 10,
+    };
+    await executor.execute("customers", "create", { params });
+    const sent = cloud.requestsTo("execute")[0]!.body;
+    const expected = python(
+      "import json,sys; body=json.load(sys.stdin); print(json.dumps(body, separators=(',',':'), ensure_ascii=False, allow_nan=False), end='')",
+      JSON.stringify({ entity: "customers", action: "create", params }),
+    );
+    expect(sent).toBe(expected);
+  });
+});
+
 describe("query encoding", () => {
   it("matches Python's urllib.parse.urlencode byte for byte", () => {
     const samples = [
@@ -173,16 +201,10 @@ describe("query encoding", () => {
       "-_.~",
     ];
     const query = Object.fromEntries(samples.map((value, index) => [`k${index} ${value}`, value]));
-    let expected: string;
-    try {
-      expected = execFileSync(
-        PYTHON,
-        ["-c", "import json,sys,urllib.parse; print(urllib.parse.urlencode(json.load(sys.stdin)), end='')"],
-        { input: JSON.stringify(query), encoding: "utf8", timeout: 10_000 },
-      );
-    } catch (error) {
-      throw new Error(`python3 is needed for this test (${PYTHON}); set EXECKIT_PYTHON. ${String(error)}`);
-    }
+    const expected = python(
+      "import json,sys,urllib.parse; print(urllib.parse.urlencode(json.load(sys.stdin)), end='')",
+      JSON.stringify(query),
+    );
     expect(encodeQuery(query)).toBe(expected);
   });
 });

@@ -145,6 +145,28 @@ describe("token", () => {
   });
 });
 
+describe("concurrency", () => {
+  it("serves 50 concurrent calls without a MaxListenersExceededWarning", async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on("warning", onWarning);
+    try {
+      cloud = await startTestCloud();
+      executor = hostedFor(cloud);
+      const calls = Array.from({ length: 50 }, () => executor!.execute("customers", "list"));
+      expect((await Promise.all(calls)).every((result) => result.success)).toBe(true);
+      const withSignals = Array.from({ length: 50 }, () =>
+        executor!.execute("customers", "list", { signal: new AbortController().signal }),
+      );
+      expect((await Promise.all(withSignals)).every((result) => result.success)).toBe(true);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).not.toContain("MaxListenersExceededWarning");
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
+});
+
 describe("connector lookup", () => {
   const lookupOptions = {
     connectorId: undefined,
@@ -313,6 +335,18 @@ describe("fault matrix", () => {
       meta: null,
     });
     expect(cloud.requestsTo("execute")).toHaveLength(1);
+  });
+
+  it("a 200 whose body says success:false is a failed result, not a success", async () => {
+    cloud = await startTestCloud();
+    executor = hostedFor(cloud);
+    cloud.inject({ endpoint: "execute", json: { success: false, error: "Missing required parameter: id" } });
+    expect(await executor.execute("customers", "get")).toEqual({
+      success: false,
+      data: {},
+      error: "Missing required parameter: id",
+      meta: null,
+    });
   });
 
   it("any other 400/422 is a ConnectorValidationError with the reference's message", async () => {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import {
   Action,
   type CallOptions,
@@ -81,6 +82,9 @@ export class HostedExecutor implements ExecutorProtocol, AsyncDisposable {
    */
   constructor(options: HostedExecutorOptions) {
     this.#options = resolveHostedOptions(options, this.#redactor);
+    // Every request in flight listens on the lifetime signal until it ends: many concurrent calls are normal, not
+    // a leak, so Node's default cap of 10 listeners (and its warning) does not apply.
+    setMaxListeners(Number.POSITIVE_INFINITY, this.#lifetime.signal);
     this.#transport = new CloudTransport({
       apiUrl: this.#options.apiUrl,
       organizationId: this.#options.organizationId,

@@ -99,7 +99,7 @@ export function parseLookupResponse(
  * `result` key is a {@link ResponseFormatError}.
  *
  * A download the cloud answers with a body that is not JSON comes back as a byte stream, as from
- * `LocalExecutor`.
+ * `LocalExecutor`; a body with `"success": false` is a failed result (`error` from `message` or `error`).
  *
  * Differs from the reference: a missing `result` raises a bare `KeyError` there, and it parses every answer,
  * a download's bytes included, as JSON.
@@ -109,6 +109,8 @@ export function parseExecuteResponse(response: CloudResponse, redactor: Redactor
     return { success: true, data: byteStream(response.bytes), error: null, meta: null };
   }
   const body = parseJson(response, redactor);
+  // A cloud that answers a failed execution with 200 and the result's own `success: false` is taken at its word.
+  if (isRecord(body) && body.success === false) return failureFrom(body, response.status, redactor);
   if (!isRecord(body) || !("result" in body)) {
     throw new ResponseFormatError(
       `The cloud API answered ${response.method} ${response.url} without a "result" key. This is a server-side problem; retry later or report it.`,
@@ -142,12 +144,15 @@ export function isExecutionFailure(response: CloudResponse): boolean {
 
 /** The `success: false` result of an answer {@link isExecutionFailure} accepted. */
 export function parseExecutionFailure(response: CloudResponse, redactor: Redactor): ExecutionResult {
-  const body = JSON.parse(response.text) as Record<string, unknown>;
-  const error = redactor.redact(
-    typeof body.message === "string" && body.message !== ""
-      ? body.message
-      : extractErrorDetail(body, response.status),
+  return failureFrom(JSON.parse(response.text) as Record<string, unknown>, response.status, redactor);
+}
+
+/** The reason from `message` (or `error`, or `errors[]`); `{}` as data when the body has no `result`. */
+function failureFrom(body: Record<string, unknown>, status: number, redactor: Redactor): ExecutionResult {
+  const reason = [body.message, body.error].find(
+    (value): value is string => typeof value === "string" && value !== "",
   );
+  const error = redactor.redact(reason ?? extractErrorDetail(body, status));
   // Without a `result` the data is `{}`, as the reference's and LocalExecutor's failed results have.
   const data = "result" in body ? (body.result ?? null) : {};
   return { success: false, data: data as ExecutionData, error, meta: null };

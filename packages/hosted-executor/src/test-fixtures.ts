@@ -4,8 +4,11 @@ import { type FakeCloud, type FakeCloudOptions, fakeCloudConnector, startFakeClo
 import { HostedExecutor } from "./hosted-executor";
 import type { HostedExecutorOptions } from "./hosted-options";
 
+/** The application credentials the test cloud accepts. */
 export const CLIENT_ID = "client-id-0001";
+/** Long and distinctive, so a leak into any error text is found by a plain substring search. */
 export const CLIENT_SECRET = "client-secret-5f8c2b9e1d";
+/** The connector the test cloud knows, found by id or by workspace `acme` and definition `def-1`. */
 export const CONNECTOR = fakeCloudConnector({ id: "conn-1", workspaceName: "acme", definitionId: "def-1" });
 
 /** What the records executor's `download` serves: not valid UTF-8, so a text round trip would show. */

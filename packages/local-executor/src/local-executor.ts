@@ -375,6 +375,7 @@ export class LocalExecutor implements ExecutorProtocol, AsyncDisposable {
   }
 
   #withScoping(params: Readonly<Record<string, unknown>>): Record<string, unknown> {
+    if (this.model.scoping.length === 0) return params as Record<string, unknown>;
     const merged: Record<string, unknown> = { ...params };
     for (const rule of this.model.scoping) {
       if (merged[rule.param] === undefined && this.configValues[rule.configKey] !== undefined) {

@@ -152,9 +152,17 @@ function json(status: number, body: unknown): Reply {
   return { status, headers: { "content-type": "application/json" }, body: Buffer.from(JSON.stringify(body)) };
 }
 
+/** Bodies of this API are small; a larger one is refused rather than buffered. */
+const MAX_BODY_BYTES = 1_000_000;
+
 async function readBody(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new StoreError(400, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks).toString("utf8");
 }
 

@@ -53,6 +53,8 @@ export async function decideApproval(
     };
   }
   const prompt = createInterface({ input: policy.input, output: reporter.stream });
+  // readline swallows Ctrl-C at a prompt (it only pauses); pass it on so the demo's handler aborts the run.
+  prompt.once("SIGINT", () => process.kill(process.pid, "SIGINT"));
   try {
     const answer = await prompt.question("   Run this code? [y/N] ", { signal });
     const approved = /^y(es)?$/i.test(answer.trim());

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import type { ConnectorModel } from "@execkit/core";
@@ -43,7 +44,8 @@ export async function runHostedStep(
     "HostedExecutor",
     "the same operations through the cloud API, results compared with step 2",
   );
-  const client = { id: "acme-demo-app", secret: sandbox.credentials.clientSecret };
+  // The Airbyte application the hosted executor signs in as; the cloud holds the connector's own credentials.
+  const client = { id: "acme-demo-app", secret: randomBytes(24).toString("base64url") };
   const cloud = await startFakeCloud({
     clients: { [client.id]: client.secret },
     connectors: [

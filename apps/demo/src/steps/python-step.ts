@@ -148,6 +148,7 @@ export async function runPythonStep(
       codeSource: options.chatModel ? "generated" : "shipped",
     };
   } finally {
+    // A failed shutdown (the analyzer already gone) must not replace the error that ended the step.
     await service.close().catch(() => undefined);
     await jupyter?.stop();
   }

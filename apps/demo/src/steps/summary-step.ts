@@ -54,6 +54,7 @@ export async function runSummaryStep(
     },
     durationMs: Math.round(durationMs),
   };
+  reporter.step = "5 (Summary)";
   await writeFile(join(outputDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
 
   const bold = (text: string) => reporter.style("bold", text);

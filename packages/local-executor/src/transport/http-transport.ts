@@ -396,11 +396,14 @@ function redirected(req: TransportRequest, response: TransportResponse): Transpo
   };
 }
 
+/** Sets `source`'s headers on `target`, replacing same-named ones whatever their case. */
 function mergeHeaders(target: Record<string, string>, source: Readonly<Record<string, string>>): void {
-  for (const [name, value] of Object.entries(source)) {
-    const lower = name.toLowerCase();
-    for (const existing of Object.keys(target)) if (existing.toLowerCase() === lower) delete target[existing];
-    target[name] = value;
+  for (const name in source) {
+    if (!(name in target)) {
+      const lower = name.toLowerCase();
+      for (const existing in target) if (existing !== name && existing.toLowerCase() === lower) delete target[existing];
+    }
+    target[name] = source[name]!;
   }
 }
 

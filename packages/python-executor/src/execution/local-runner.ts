@@ -46,6 +46,8 @@ const DEFAULT_MAX_OUTPUT_CHARS = 10 * 1024 * 1024;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** At most this many spares wait at once (one per environment; normally one per execution mode). */
 const MAX_SPARES = 4;
+/** How long after a run the next spare is started (see `#scheduleSpare`). */
+const SPARE_START_DELAY_MS = 100;
 
 /** Why a run was stopped from outside. */
 type StopReason = "timeout" | "aborted" | "closed";
@@ -56,8 +58,8 @@ type StopReason = "timeout" | "aborted" | "closed";
  * - One process per run, in its own process group: a timeout, an abort or `close()` stops the whole group
  *   (SIGTERM, then SIGKILL after `killGracePeriodMs`), and after every run any process the code left behind is
  *   killed, so nothing outlives the run.
- * - Warm start (`warmStart`, on by default): after a run, the next process for the same environment is started
- *   in the background and waits, with Python and the wrapper loaded, until a run hands it its job. It still runs
+ * - Warm start (`warmStart`, on by default): shortly after a run, the next process for the same environment is
+ *   started in the background and waits, with Python and the wrapper loaded, until a run hands it its job. It still runs
  *   exactly one job; it only skips the interpreter's start-up (most of a short run's latency). Spares are killed
  *   by `close()` and never keep Node.js alive.
  * - The child's environment is an allowlist (see `buildChildEnvironment`), plus the mode's `environment`.
@@ -82,6 +84,8 @@ export class LocalCodeRunner implements CodeRunner {
   readonly #active = new Map<WrapperProcess, { stop: (reason: StopReason) => void; exited: Promise<void> }>();
   /** Spares waiting for a job, by environment (see {@link environmentKey}). */
   readonly #spares = new Map<string, WrapperProcess>();
+  /** Spares about to be started (see `#scheduleSpare`), by environment. */
+  readonly #pendingSpares = new Map<string, { timer: NodeJS.Timeout; env: Record<string, string> }>();
   #version?: Promise<string>;
   #closed = false;
 
@@ -132,7 +136,6 @@ export class LocalCodeRunner implements CodeRunner {
    * the run with a `WorkflowError` whose code is `EXECUTION_ABORTED`.
    */
   async run(request: CodeRunRequest): Promise<CodeRunOutcome> {
-    const __t=[performance.now()];
     validateRequest(request);
     if (this.#closed)
       throw new WorkflowError("This LocalCodeRunner was closed; create a new one.", "execution");
@@ -149,12 +152,10 @@ export class LocalCodeRunner implements CodeRunner {
       );
     }
 
-    __t.push(performance.now());
     const { codePath, wrapperPath } = await prepareAttemptFiles({
       code: request.code,
       attemptFolder: request.attemptFolder,
     });
-    __t.push(performance.now());
     const finished = await this.#execute(
       {
         code_path: codePath,
@@ -170,7 +171,6 @@ export class LocalCodeRunner implements CodeRunner {
       },
       request,
     );
-    __t.push(performance.now());
     const observed = { stdout: finished.stdout, stderr: finished.stderr };
     if (finished.stopReason) {
       await saveObservedOutput(request.attemptFolder, observed);
@@ -200,8 +200,6 @@ export class LocalCodeRunner implements CodeRunner {
         "the output was longer than the capture limit (maxOutputChars) and was truncated",
       );
     }
-    __t.push(performance.now());
-    (globalThis as any).__marks?.push(__t.slice(1).map((x, i) => x - __t[i]!));
     return outcome;
   }
 
@@ -218,6 +216,11 @@ export class LocalCodeRunner implements CodeRunner {
     if (this.#closed)
       throw new WorkflowError("This LocalCodeRunner was closed; create a new one.", "execution");
     await this.pythonVersion();
+    for (const [key, { timer, env }] of this.#pendingSpares) {
+      clearTimeout(timer);
+      this.#pendingSpares.delete(key);
+      this.#replenish(key, env);
+    }
     if (mode) {
       const env = this.#environment({ mode } as CodeRunRequest);
       this.#replenish(environmentKey(env), env);
@@ -230,6 +233,8 @@ export class LocalCodeRunner implements CodeRunner {
     this.#closed = true;
     const running = [...this.#active.values()];
     for (const { stop } of running) stop("closed");
+    for (const { timer } of this.#pendingSpares.values()) clearTimeout(timer);
+    this.#pendingSpares.clear();
     const spares = [...this.#spares.values()];
     this.#spares.clear();
     for (const spare of spares) spare.discard();
@@ -262,7 +267,7 @@ export class LocalCodeRunner implements CodeRunner {
     if (spare) {
       run = await this.#runOn(spare, job, request);
       if (run.stopReason || spare.acknowledged) {
-        this.#replenish(key, env);
+        this.#scheduleSpare(key, env);
         return run;
       }
     }
@@ -273,7 +278,7 @@ export class LocalCodeRunner implements CodeRunner {
       cwd: request.executionFolder,
     });
     run = await this.#runOn(fresh, job, request);
-    this.#replenish(key, env);
+    this.#scheduleSpare(key, env);
     return run;
   }
 
@@ -324,8 +329,30 @@ export class LocalCodeRunner implements CodeRunner {
     });
   }
 
+  /**
+   * Starts the next spare a little after a run ended rather than at once: the caller is still busy with the
+   * run's outcome then (the service writes notebooks and returns), and a starting interpreter would compete with
+   * it for the CPU. Agents send runs seconds apart (generating code takes that long), so the spare is ready well
+   * before the next run; a run that comes sooner starts its own process, as without a spare.
+   */
+  #scheduleSpare(key: string, env: Record<string, string>): void {
+    if (this.#closed || !this.#warmStart || this.#pendingSpares.has(key)) return;
+    const timer = setTimeout(() => {
+      this.#pendingSpares.delete(key);
+      this.#replenish(key, env);
+    }, SPARE_START_DELAY_MS);
+    timer.unref?.();
+    this.#pendingSpares.set(key, { timer, env });
+  }
+
   /** The waiting spare for this environment, if it can still take a job; an unusable one is discarded. */
   #takeSpare(key: string): WrapperProcess | undefined {
+    const pending = this.#pendingSpares.get(key);
+    if (pending) {
+      // This run starts its own process; the spare is scheduled again once it is over.
+      clearTimeout(pending.timer);
+      this.#pendingSpares.delete(key);
+    }
     const spare = this.#spares.get(key);
     if (!spare) return undefined;
     this.#spares.delete(key);
@@ -335,8 +362,7 @@ export class LocalCodeRunner implements CodeRunner {
   }
 
   /**
-   * Starts the next spare for an environment in the background, once the run that used the last one is over (so
-   * it does not compete with that run for the CPU). Spares are unreferenced: they never keep Node.js alive, and
+   * Starts a spare for an environment unless one is waiting. Spares are unreferenced: they never keep Node.js alive, and
    * their group is killed when it exits (see `trackProcessGroup`); a spare whose parent dies reads end-of-file on
    * its control pipe and exits by itself.
    */
