@@ -216,27 +216,28 @@ export class HostedExecutor implements ExecutorProtocol, AsyncDisposable {
    * Sends an authenticated call with retries. A 401 means the token was revoked or expired early: it is
    * dropped, a fresh one fetched, and the call sent once more (once per logical call, not per attempt).
    */
-  async #authorized(
-    call: Omit<CloudCall, "token">,
-    safeToRepeat: boolean,
-    signal?: AbortSignal,
-  ): Promise<CloudResponse> {
+  #authorized(call: Omit<CloudCall, "token">, safeToRepeat: boolean, signal?: AbortSignal): Promise<CloudResponse> {
     let refreshed = false;
+    // Plain promise chains rather than async functions: this runs on every call, and a successful call then
+    // costs no extra async frames.
+    const sendWith = (token: string): Promise<CloudResponse> =>
+      this.#transport.send({ ...call, token, signal }).catch(async (error: unknown) => {
+        if (refreshed || !AuthenticationError.isInstance(error) || error.status !== 401) throw error;
+        refreshed = true;
+        this.#tokens.invalidate(token);
+        return this.#transport.send({ ...call, token: await this.#tokens.get(signal), signal });
+      });
+    const attempt = (): Promise<CloudResponse> => {
+      const cached = this.#tokens.current();
+      return cached === undefined ? this.#tokens.get(signal).then(sendWith) : sendWith(cached);
+    };
     return withRetries(
       { config: this.#options.retryConfig, safeToRepeat, signal, what: `${call.method} ${call.path}` },
-      async () => {
-        const token = this.#tokens.current() ?? (await this.#tokens.get(signal));
-        try {
-          return await this.#transport.send({ ...call, token, signal });
-        } catch (error) {
-          if (refreshed || !AuthenticationError.isInstance(error) || error.status !== 401) throw error;
-          refreshed = true;
-          this.#tokens.invalidate(token);
-          return await this.#transport.send({ ...call, token: await this.#tokens.get(signal), signal });
-        }
-      },
+      attempt,
     );
   }
+
+
 
   /** The token call: shared by every waiter, so it runs under the executor's lifetime, not a caller's signal. */
   async #fetchToken(): Promise<IssuedToken> {

@@ -31,22 +31,31 @@ export interface RetryPlan {
  *
  * Differs from the reference: its hosted client never retries.
  */
-export async function withRetries<T>(
+export function withRetries<T>(plan: RetryPlan, attempt: (attemptNumber: number) => Promise<T>): Promise<T> {
+  // The first attempt is chained directly, without an async frame of its own: most calls succeed at once and
+  // this sits on every call's path.
+  return attempt(1).catch((error: unknown) => retryAfterFailure(plan, attempt, error));
+}
+
+async function retryAfterFailure<T>(
   plan: RetryPlan,
   attempt: (attemptNumber: number) => Promise<T>,
+  firstError: unknown,
 ): Promise<T> {
   const { config } = plan;
   const wait = plan.sleep ?? ((ms: number, signal: AbortSignal | undefined) => sleep(ms, signal, plan.what));
+  let error = firstError;
   for (let attemptNumber = 1; ; attemptNumber++) {
+    if (attemptNumber >= config.maxAttempts || !shouldRetry(error, plan)) throw settled(error);
+    // A server that asks for a longer wait than we would ever make gets its answer back at once: the error
+    // carries the wait (`retryAfterMs`), and the caller (often an agent) is better placed to decide.
+    const asked = askedDelayMs(error, config);
+    if (asked !== undefined && asked > config.maxDelaySeconds * 1000) throw settled(error);
+    await wait(retryDelayMs(error, attemptNumber, config, plan.random ?? Math.random), plan.signal);
     try {
-      return await attempt(attemptNumber);
-    } catch (error) {
-      if (attemptNumber >= config.maxAttempts || !shouldRetry(error, plan)) throw settled(error);
-      // A server that asks for a longer wait than we would ever make gets its answer back at once: the error
-      // carries the wait (`retryAfterMs`), and the caller (often an agent) is better placed to decide.
-      const asked = askedDelayMs(error, config);
-      if (asked !== undefined && asked > config.maxDelaySeconds * 1000) throw settled(error);
-      await wait(retryDelayMs(error, attemptNumber, config, plan.random ?? Math.random), plan.signal);
+      return await attempt(attemptNumber + 1);
+    } catch (next) {
+      error = next;
     }
   }
 }

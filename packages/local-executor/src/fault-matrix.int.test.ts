@@ -413,6 +413,39 @@ describe("fault matrix on a loopback server", () => {
       expect(apiRequests(server)[1]!.headers.authorization).toBe("Bearer new-access-2");
     });
 
+    it("a clientCredentials flow obtains its token from tokenUrl, and again after a 401", {
+      timeout: 10_000,
+    }, async () => {
+      const counter = { n: 0 };
+      server.handler = (req, res) => {
+        if (req.url.startsWith("/oauth/token")) return tokenEndpoint(res, counter);
+        return req.headers.authorization === "Bearer new-access-1"
+          ? json(res, 401, {})
+          : json(res, 200, { data: [] });
+      };
+      const executor = new LocalExecutor({
+        model: acmeModel(server.origin, {
+          type: "clientCredentials",
+          tokenUrl: `${server.origin}/oauth/token`,
+        }),
+        authConfig: { client_id: "app-1", client_secret: "app-secret-1" },
+        retryConfig: FAST_RETRY,
+      });
+      executors.push(executor);
+      expect((await executor.execute("items", "list")).success).toBe(true);
+      expect(Object.fromEntries(new URLSearchParams(tokenRequests(server)[0]!.body.toString()))).toEqual({
+        grant_type: "client_credentials",
+        scope: "items:read",
+        client_id: "app-1",
+        client_secret: "app-secret-1",
+      });
+      expect(counter.n).toBe(2);
+      expect(apiRequests(server).map((r) => r.headers.authorization)).toEqual([
+        "Bearer new-access-1",
+        "Bearer new-access-2",
+      ]);
+    });
+
     it("renders the base URL again from a token-extract field (salesforce's instance_url)", {
       timeout: 10_000,
     }, async () => {

@@ -11,7 +11,8 @@ export type AcmeAuth =
       tokenExtract?: string[];
     }
   | { type: "apiKey"; in: "header" | "query" | "cookie"; name: string }
-  | { type: "multi" };
+  | { type: "multi" }
+  | { type: "clientCredentials"; tokenUrl: string };
 
 const itemSchema = {
   type: "object",
@@ -57,6 +58,19 @@ function securitySchemes(auth: AcmeAuth): Record<string, unknown> {
             required: ["email", "api_token"],
             properties: { email: { type: "string" }, api_token: { type: "string" } },
             auth_mapping: { username: "${email}/token", password: "${api_token}" },
+          },
+        },
+      };
+    case "clientCredentials":
+      return {
+        oauthApp: {
+          type: "oauth2",
+          flows: { clientCredentials: { tokenUrl: auth.tokenUrl, scopes: { "items:read": "Read items" } } },
+          "x-airbyte-auth-config": {
+            type: "object",
+            required: ["client_id", "client_secret"],
+            properties: { client_id: { type: "string" }, client_secret: { type: "string" } },
+            auth_mapping: { client_id: "${client_id}", client_secret: "${client_secret}" },
           },
         },
       };

@@ -101,6 +101,8 @@ export class PythonExecutorService {
   #runner?: CodeRunner;
   #generator?: CodeGenerator;
   #graph?: CompiledPythonExecutionGraph;
+  /** Whether `warmUp()` was started (by the caller or by the first request). */
+  #warmed = false;
   #closed = false;
 
   /** @throws ContainerConfigurationError naming the first invalid option. */
@@ -212,6 +214,7 @@ export class PythonExecutorService {
    */
   async warmUp(): Promise<void> {
     this.#assertOpen();
+    this.#warmed = true;
     const dependencies = this.#dependencies();
     const settings = this.#settings({});
     const analyzer = dependencies.analyzer as CodeAnalyzer & { start?: () => Promise<void> };
@@ -251,6 +254,13 @@ export class PythonExecutorService {
     }
     // Settings are resolved once up front so a bad per-call override fails before anything runs.
     this.#settings(configurable);
+    if (!this.#warmed && !isCommand(input)) {
+      // The first request starts the analyzer and a spare interpreter alongside its own first steps (checkpoint,
+      // folder) instead of one after the other. A failure here is reported by the step that needs the part. A
+      // resume does not warm up: its code was analyzed before the pause, and it may well be a rejection.
+      this.#warmed = true;
+      this.warmUp().catch(() => {});
+    }
     // Every retry is a few graph steps; the retry budgets (not LangGraph's default of 25 steps) bound a run.
     // Checkpoints are written when the run stops (an approval pause or the end), not after every step: a run
     // that dies mid-way cannot be resumed anyway (its process or kernel is gone), and a write per step costs

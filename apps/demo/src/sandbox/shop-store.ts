@@ -1,4 +1,5 @@
 import {
+  type Charge,
   type Customer,
   type Dataset,
   type Invoice,
@@ -64,7 +65,7 @@ export class ShopStore {
   }
 
   /** `GET /charges`: a page, optionally one customer's, optionally since `created_gte`. */
-  charges(query: URLSearchParams) {
+  charges(query: URLSearchParams): Page<Charge> {
     const customer = query.get("customer");
     const since = query.get("created_gte");
     const sinceTime = since === null ? undefined : Number(since);

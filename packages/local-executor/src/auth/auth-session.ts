@@ -72,10 +72,13 @@ export class AuthSession {
     this.#now = options.now ?? Date.now;
   }
 
-  /** True when the scheme can obtain a new access token by itself. */
+  /** True when the scheme can obtain a new access token by itself (refresh token, or client credentials). */
   get canRefresh(): boolean {
     const { scheme, secrets } = this.#options;
-    return scheme.authType === "oauth2" && Boolean(scheme.refreshUrl) && Boolean(secrets.refresh_token);
+    if (scheme.authType !== "oauth2") return false;
+    return (
+      (Boolean(scheme.refreshUrl) && Boolean(secrets.refresh_token)) || usesClientCredentials(scheme, secrets)
+    );
   }
 
   /** The current access token's expiry (epoch ms), when known. */
@@ -131,15 +134,19 @@ export class AuthSession {
   async #refreshOnce(signal: AbortSignal | undefined): Promise<void> {
     const { scheme, secrets, configValues, redactor } = this.#options;
     const refreshStyle = scheme.tokenRefresh ?? { authStyle: "body", bodyFormat: "form" };
-    const url = renderLenient(scheme.refreshUrl ?? "", {
-      ...secrets,
-      ...configValues,
-      client_id: secrets.client_id,
-    });
-    const fields: Record<string, string> = {
-      grant_type: "refresh_token",
-      refresh_token: secrets.refresh_token ?? "",
-    };
+    const context = { ...secrets, ...configValues, client_id: secrets.client_id };
+    let url: string;
+    let fields: Record<string, string>;
+    if (scheme.refreshUrl && secrets.refresh_token) {
+      url = renderLenient(scheme.refreshUrl, context);
+      fields = { grant_type: "refresh_token", refresh_token: secrets.refresh_token };
+    } else {
+      // Beyond the reference: a clientCredentials flow gets its token from tokenUrl without a refresh token.
+      url = renderLenient(scheme.tokenUrl ?? "", context);
+      fields = { grant_type: "client_credentials" };
+      const scopes = Object.keys(scheme.scopes ?? {});
+      if (scopes.length > 0) fields.scope = scopes.join(" ");
+    }
     const headers: Record<string, string> = {};
     if (refreshStyle.authStyle === "body") {
       if (secrets.client_id !== undefined) fields.client_id = secrets.client_id;
@@ -254,6 +261,19 @@ export class AuthSession {
     }
     return { headers, query, accessToken: secrets.access_token };
   }
+}
+
+/** A clientCredentials flow with a token URL and both client credentials can mint tokens on its own. */
+export function usesClientCredentials(
+  scheme: SecuritySchemeModel,
+  secrets: Readonly<Record<string, string>>,
+): boolean {
+  return (
+    scheme.flow === "clientCredentials" &&
+    Boolean(scheme.tokenUrl) &&
+    Boolean(secrets.client_id) &&
+    Boolean(secrets.client_secret)
+  );
 }
 
 function readExpiry(payload: Record<string, unknown>, now: number): number | undefined {

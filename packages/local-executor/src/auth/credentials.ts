@@ -2,6 +2,7 @@ import type { ConnectorModel, SecretValue, SecuritySchemeModel } from "@execkit/
 import { revealSecret } from "@execkit/core";
 import { InvalidConfigurationError, MissingCredentialsError } from "@execkit/errors";
 import { dollarTemplateVariables, jinjaTemplateVariables, renderDollarTemplate } from "../template";
+import { usesClientCredentials } from "./auth-session";
 
 /** Credentials as a caller gives them: plain strings or `Secret` wrappers, keyed by auth-config property. */
 export type CredentialInput = Readonly<Record<string, SecretValue | undefined | null>>;
@@ -139,7 +140,7 @@ export function assertCredentialsComplete(
       if (!secrets.api_key) missing.push("api_key");
       break;
     case "oauth2":
-      if (!secrets.access_token) {
+      if (!secrets.access_token && !usesClientCredentials(scheme, secrets)) {
         if (!secrets.refresh_token) missing.push("access_token");
         else if (!scheme.refreshUrl)
           missing.push("access_token (the scheme has no refresh URL to obtain one)");

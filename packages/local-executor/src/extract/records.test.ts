@@ -39,7 +39,14 @@ describe("record extraction", () => {
     expect(extractRecords(body, op("list", { recordExtractor: "$[*][*]" }), {}, redactor)).toEqual(body);
     expect(queryJsonPath("$['ip_address'][0].id", body)).toEqual([1]);
     expect(queryJsonPath("$..id", body)).toEqual([1]);
-    expect(queryJsonPath("$.items[?(@.active)].id", { items: [{ id: 1, active: true }, { id: 2, active: false }] })).toEqual([1]);
+    expect(
+      queryJsonPath("$.items[?(@.active)].id", {
+        items: [
+          { id: 1, active: true },
+          { id: 2, active: false },
+        ],
+      }),
+    ).toEqual([1]);
   });
 
   it("transforms records into strings and filters fail-closed", () => {

@@ -39,7 +39,8 @@ function queryParameters(operation: OperationModel): Map<string, ParameterModel>
 /** Fills `{name}` placeholders with params, each percent-encoded as one path segment. */
 export function buildPath(template: string, params: Readonly<Record<string, unknown>>): string {
   if (!template.includes("{")) return template;
-  return template.replace(/\{(\w+)\}/g, (_match, name: string) =>
+  // `[^{}/]+` rather than the reference's `\w+`: OpenAPI allows `{project-id}` and `{issue.key}` too.
+  return template.replace(/\{([^{}/]+)\}/g, (_match, name: string) =>
     quotePathSegment(scalarToString(params[name])),
   );
 }

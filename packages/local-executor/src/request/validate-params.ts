@@ -44,7 +44,7 @@ const placeholderCache = new Map<string, string[]>();
 export function pathPlaceholders(path: string): string[] {
   let names = placeholderCache.get(path);
   if (!names) {
-    names = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
+    names = [...path.matchAll(/\{([^{}/]+)\}/g)].map((match) => match[1]!);
     placeholderCache.set(path, names);
   }
   return names;

@@ -401,7 +401,8 @@ function mergeHeaders(target: Record<string, string>, source: Readonly<Record<st
   for (const name in source) {
     if (!(name in target)) {
       const lower = name.toLowerCase();
-      for (const existing in target) if (existing !== name && existing.toLowerCase() === lower) delete target[existing];
+      for (const existing in target)
+        if (existing !== name && existing.toLowerCase() === lower) delete target[existing];
     }
     target[name] = source[name]!;
   }

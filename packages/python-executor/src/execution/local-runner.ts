@@ -238,10 +238,7 @@ export class LocalCodeRunner implements CodeRunner {
     const spares = [...this.#spares.values()];
     this.#spares.clear();
     for (const spare of spares) spare.discard();
-    await Promise.all([
-      ...running.map(({ exited }) => exited),
-      ...spares.map((spare) => spare.finished),
-    ]);
+    await Promise.all([...running.map(({ exited }) => exited), ...spares.map((spare) => spare.finished)]);
   }
 
   #environment(request: CodeRunRequest | undefined): Record<string, string> {
@@ -307,10 +304,7 @@ export class LocalCodeRunner implements CodeRunner {
     };
     // The clock starts when the job is handed over, not when a spare was started.
     // setTimeout fires at once for delays past 2^31-1 ms (~24.8 days); such a timeout means "no timeout" anyway.
-    const timeout = setTimeout(
-      () => stop("timeout"),
-      Math.min(request.timeoutSeconds * 1000, MAX_TIMER_MS),
-    );
+    const timeout = setTimeout(() => stop("timeout"), Math.min(request.timeoutSeconds * 1000, MAX_TIMER_MS));
     const onAbort = () => stop("aborted");
     request.signal?.addEventListener("abort", onAbort, { once: true });
     const exited = process.finished.then(() => {});

@@ -81,15 +81,19 @@ export async function createExecutionFolder(options: CreateExecutionFolderOption
     const month = `${now.getUTCFullYear()}-${pad(now.getUTCMonth() + 1)}`;
     const folderName = `execution_${timestamp(now)}_${sanitizeFolderName(options.name)}_${randomBytes(4).toString("hex")}`;
     folderPath = join(root, month, folderName);
-    await mkdir(folderPath, { recursive: true });
   }
   const attemptsFolder = join(folderPath, "attempts");
   const figuresFolder = join(folderPath, "figures");
   const contextFilePath = join(folderPath, "context.json");
-  await Promise.all([mkdir(attemptsFolder, { recursive: true }), mkdir(figuresFolder, { recursive: true })]);
-  if (contextJson !== undefined || options.existingFolder === undefined) {
-    await writeFile(contextFilePath, contextJson ?? "{}\n", "utf8");
-  }
+  // The request folder comes with attempts/ (one recursive call for root, month, folder and attempts); the rest
+  // goes in parallel. Every run waits on this, so it is kept to two rounds of file-system calls.
+  await mkdir(attemptsFolder, { recursive: true });
+  await Promise.all([
+    mkdir(figuresFolder, { recursive: true }),
+    contextJson !== undefined || options.existingFolder === undefined
+      ? writeFile(contextFilePath, contextJson ?? "{}\n", "utf8")
+      : undefined,
+  ]);
   const folder: ExecutionFolder = {
     folderPath,
     folderUrl: pathLink(folderPath, true, options.jupyter),
