@@ -18,15 +18,12 @@ export interface CloudCall {
   query?: Readonly<Record<string, string>>;
   /** Sent as JSON when present (`null` included, as the reference sends `"params": null`). */
   body?: unknown;
-  /** The bearer token; absent only on the token call. */
-  token?: string;
   /** True for the token call, whose 401/403 become a `TokenRefreshError`. */
   tokenCall?: boolean;
   /** Keep a successful body that is not JSON as bytes (downloads) instead of decoding it. */
   binary?: boolean;
   /** A non-2xx answer this returns true for is handed back instead of becoming a status error. */
   accept?: (response: CloudResponse) => boolean;
-  signal?: AbortSignal;
 }
 
 /** What the transport needs to know about its executor. */
@@ -74,19 +71,22 @@ export class CloudTransport {
     return `${this.#options.apiUrl}${call.path}${query ? `?${query}` : ""}`;
   }
 
-  /** Sends `call` once. Resolves with a 2xx (or accepted) response; rejects with a typed error otherwise. */
-  async send(call: CloudCall): Promise<CloudResponse> {
+  /**
+   * Sends `call` once, with `token` as the bearer (none on the token call) and the caller's `signal`. Resolves
+   * with a 2xx (or accepted) response; rejects with a typed error otherwise.
+   */
+  async send(call: CloudCall, token?: string, signal?: AbortSignal): Promise<CloudResponse> {
     const { timeoutMs, lifetime, organizationId } = this.#options;
     let url = this.urlOf(call);
-    if (call.signal?.aborted) throw abortError(call.signal, `${call.method} ${url}`);
+    if (signal?.aborted) throw abortError(signal, `${call.method} ${url}`);
     let method: string = call.method;
     let body = call.body === undefined ? undefined : encodeJsonBody(call.body);
-    const headers = buildHeaders({ token: call.token, organizationId, hasJsonBody: body !== undefined });
+    const headers = buildHeaders({ token, organizationId, hasJsonBody: body !== undefined });
     // A precise per-attempt timer (and an AbortController to link signals) costs about a tenth of a loopback
     // round trip, so it is only paid for where it matters; otherwise the lifetime signal is used as is.
     const deadline =
-      call.signal !== undefined || timeoutMs < PRECISE_TIMEOUT_BELOW_MS
-        ? new Deadline(timeoutMs, [lifetime, call.signal])
+      signal !== undefined || timeoutMs < PRECISE_TIMEOUT_BELOW_MS
+        ? new Deadline(timeoutMs, [lifetime, signal])
         : undefined;
     let answer: CloudResponse;
     try {
@@ -122,7 +122,8 @@ export class CloudTransport {
           url = next.toString();
           continue;
         }
-        const responseHeaders = flattenHeaders(response.headers);
+        // undici's headers are kept as they come (lower-case names); the error classes normalise them if needed.
+        const responseHeaders = response.headers;
         const binary =
           call.binary === true && response.statusCode < 300 && !isJson(responseHeaders["content-type"]);
         answer = binary
@@ -144,7 +145,7 @@ export class CloudTransport {
         break;
       }
     } catch (error) {
-      throw this.#failure(error, call, method, url, deadline?.timedOut === true);
+      throw this.#failure(error, signal, method, url, deadline?.timedOut === true);
     } finally {
       deadline?.dispose();
     }
@@ -155,10 +156,15 @@ export class CloudTransport {
   }
 
   /** A caller's abort, the executor's close or the deadline decide the error; otherwise undici's is mapped. */
-  #failure(error: unknown, call: CloudCall, method: string, url: string, timedOut: boolean): HTTPClientError {
+  #failure(
+    error: unknown,
+    signal: AbortSignal | undefined,
+    method: string,
+    url: string,
+    timedOut: boolean,
+  ): HTTPClientError {
     const { timeoutMs, redactor, lifetime } = this.#options;
     const where = `${method} ${url}`;
-    if (call.signal?.aborted) return abortError(call.signal, where);
     if (lifetime.aborted) {
       return new RequestAbortedError(`${where} was cancelled because the HostedExecutor was closed.`, {
         method,
@@ -166,6 +172,7 @@ export class CloudTransport {
         redactor,
       });
     }
+    if (signal?.aborted) return abortError(signal, where);
     if (timedOut) {
       return new RequestTimeoutError(
         `${where} took longer than ${timeoutMs} ms and was cancelled. The cloud API may be slow; retry later or raise timeoutMs.`,
@@ -181,16 +188,8 @@ export class CloudTransport {
   }
 }
 
-function isJson(contentType: string | undefined): boolean {
-  return contentType === undefined || /[/+]json\b/i.test(contentType);
-}
-
-function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
-  }
-  return out;
+function isJson(contentType: string | string[] | undefined): boolean {
+  return contentType === undefined || /[/+]json\b/i.test(String(contentType));
 }
 
 /**

@@ -128,7 +128,9 @@ export class HostedExecutor implements ExecutorProtocol, AsyncDisposable {
     let config: ExecutionConfig;
     let options: CallOptions;
     try {
-      ({ config, options } = normalizeExecuteArguments(configOrEntity, actionOrOptions, maybeOptions));
+      ({ config, options } =
+        plainCall(configOrEntity, actionOrOptions, maybeOptions) ??
+        normalizeExecuteArguments(configOrEntity, actionOrOptions, maybeOptions));
     } catch (error) {
       // A mixed call form is a programming error; a malformed config is an execution error, as in LocalExecutor.
       if (error instanceof TypeError) throw error;
@@ -216,28 +218,46 @@ export class HostedExecutor implements ExecutorProtocol, AsyncDisposable {
    * Sends an authenticated call with retries. A 401 means the token was revoked or expired early: it is
    * dropped, a fresh one fetched, and the call sent once more (once per logical call, not per attempt).
    */
-  #authorized(call: Omit<CloudCall, "token">, safeToRepeat: boolean, signal?: AbortSignal): Promise<CloudResponse> {
+  async #authorized(call: CloudCall, safeToRepeat: boolean, signal?: AbortSignal): Promise<CloudResponse> {
+    // The first attempt runs inline: nearly every call succeeds at once, and this sits on every call's path.
+    const token = this.#tokens.current() ?? (await this.#tokens.get(signal));
+    try {
+      return await this.#transport.send(call, token, signal);
+    } catch (error) {
+      return this.#recover(error, token, call, safeToRepeat, signal);
+    }
+  }
+
+  /** After a failed first attempt: one token refresh on a 401, then retries as the policy allows. */
+  #recover(
+    firstError: unknown,
+    firstToken: string,
+    call: CloudCall,
+    safeToRepeat: boolean,
+    signal: AbortSignal | undefined,
+  ): Promise<CloudResponse> {
     let refreshed = false;
-    // Plain promise chains rather than async functions: this runs on every call, and a successful call then
-    // costs no extra async frames.
-    const sendWith = (token: string): Promise<CloudResponse> =>
-      this.#transport.send({ ...call, token, signal }).catch(async (error: unknown) => {
-        if (refreshed || !AuthenticationError.isInstance(error) || error.status !== 401) throw error;
-        refreshed = true;
-        this.#tokens.invalidate(token);
-        return this.#transport.send({ ...call, token: await this.#tokens.get(signal), signal });
-      });
-    const attempt = (): Promise<CloudResponse> => {
-      const cached = this.#tokens.current();
-      return cached === undefined ? this.#tokens.get(signal).then(sendWith) : sendWith(cached);
+    const sendWith = async (token: string): Promise<CloudResponse> => {
+      try {
+        return await this.#transport.send(call, token, signal);
+      } catch (error) {
+        return refreshOnce(error, token);
+      }
+    };
+    const refreshOnce = async (error: unknown, token: string): Promise<CloudResponse> => {
+      if (refreshed || !AuthenticationError.isInstance(error) || error.status !== 401) throw error;
+      refreshed = true;
+      this.#tokens.invalidate(token);
+      return this.#transport.send(call, await this.#tokens.get(signal), signal);
     };
     return withRetries(
       { config: this.#options.retryConfig, safeToRepeat, signal, what: `${call.method} ${call.path}` },
-      attempt,
+      async (attemptNumber) =>
+        attemptNumber === 1
+          ? refreshOnce(firstError, firstToken)
+          : sendWith(this.#tokens.current() ?? (await this.#tokens.get(signal))),
     );
   }
-
-
 
   /** The token call: shared by every waiter, so it runs under the executor's lifetime, not a caller's signal. */
   async #fetchToken(): Promise<IssuedToken> {
@@ -273,6 +293,42 @@ export class HostedExecutor implements ExecutorProtocol, AsyncDisposable {
       this.#redactor,
     );
   }
+}
+
+/**
+ * The common, well-formed call shapes, taken as they are: schema parsing sits on every call's path and costs a
+ * measurable share of a loopback round trip. Anything else goes through `normalizeExecuteArguments`, which
+ * also produces the errors.
+ */
+function plainCall(
+  configOrEntity: ExecutionConfig | string,
+  actionOrOptions: string | CallOptions | undefined,
+  maybeOptions: ExecuteOptions | undefined,
+): { config: ExecutionConfig; options: CallOptions } | undefined {
+  if (typeof configOrEntity === "string") {
+    if (configOrEntity === "" || typeof actionOrOptions !== "string" || actionOrOptions === "")
+      return undefined;
+    const params = maybeOptions?.params;
+    if (!isParams(params)) return undefined;
+    return {
+      config: { entity: configOrEntity, action: actionOrOptions, params },
+      options: { signal: maybeOptions?.signal },
+    };
+  }
+  if (maybeOptions !== undefined || typeof actionOrOptions === "string") return undefined;
+  if (typeof configOrEntity !== "object" || configOrEntity === null) return undefined;
+  const { entity, action, params } = configOrEntity;
+  if (typeof entity !== "string" || entity === "" || typeof action !== "string" || action === "")
+    return undefined;
+  if (!isParams(params)) return undefined;
+  return { config: { entity, action, params }, options: actionOrOptions ?? {} };
+}
+
+function isParams(value: unknown): value is Record<string, unknown> | null | undefined {
+  if (value === undefined || value === null) return true;
+  if (typeof value !== "object" || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 function unhealthy(

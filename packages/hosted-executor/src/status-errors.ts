@@ -14,7 +14,8 @@ export interface CloudResponse {
   method: string;
   url: string;
   status: number;
-  headers: Record<string, string>;
+  /** As undici gives them: lower-case names; a repeated header (set-cookie) as an array. */
+  headers: Readonly<Record<string, string | string[] | undefined>>;
   /** The body as UTF-8 text (empty when it was kept as `bytes`). */
   text: string;
   /** The raw body, kept instead of `text` for a successful answer that is not JSON (a download). */

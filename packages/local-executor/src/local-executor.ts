@@ -8,7 +8,7 @@ import {
   type ExecutionConfig,
   type ExecutionResult,
   type ExecutorProtocol,
-  isAction,
+  isDownloadResult,
   loadConnectorModel,
   normalizeExecuteArguments,
   type OperationModel,
@@ -33,7 +33,7 @@ import {
   revealCredentials,
   selectSecurityScheme,
 } from "./auth/credentials";
-import { type BatchItemResult, type BatchOperation, runBatch } from "./batch";
+import { type BatchItemResult, type BatchOperation, type ExecuteBatchOptions, runBatch } from "./batch";
 import { bufferToByteStream, resolveFileUrl, toByteStream } from "./download";
 import { extractMeta } from "./extract/meta";
 import { extractRecords } from "./extract/records";
@@ -54,6 +54,7 @@ import { HttpTransport, type TransportResponse } from "./transport/http-transpor
 import { parseJsonResponse } from "./transport/parse-response";
 
 const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
+const VALID_ACTIONS: ReadonlySet<string> = new Set(Object.values(Action));
 const USER_AGENT = "execkit-local-executor/0.1.0";
 
 /** What one standard operation produced, before it becomes an `ExecutionResult`. */
@@ -99,9 +100,11 @@ export class LocalExecutor implements ExecutorProtocol, AsyncDisposable {
   readonly #logger: RequestLogSink;
   readonly #ownedDispatcher: Agent | undefined;
   readonly #baseUrlTemplate: string;
-  readonly #operations = new Map<string, OperationModel>();
+  /** entity → action → operation; nested maps avoid building a key string on every call. */
+  readonly #operations = new Map<string, Map<string, OperationModel>>();
   readonly #entities = new Map<string, EntityModel>();
-  #baseUrl: string;
+  #baseUrl = "";
+  #baseUrlNoSlash = "";
   #closed = false;
   #authHeaderNames: ReadonlySet<string> | undefined;
 
@@ -121,13 +124,13 @@ export class LocalExecutor implements ExecutorProtocol, AsyncDisposable {
 
     this.configValues = { ...this.model.serverVariableDefaults, ...(resolved.configValues ?? {}) };
     this.#baseUrlTemplate = resolved.baseUrl ?? this.model.baseUrl;
-    this.#baseUrl = this.#renderBaseUrl();
+    this.#setBaseUrl(this.#renderBaseUrl());
     this.#retryConfig = resolveRetryConfig(resolved.retryConfig ?? this.model.retryConfig ?? {});
 
     for (const entity of this.model.entities) {
       this.#entities.set(entity.name, entity);
       for (const operation of entity.operations)
-        this.#operations.set(`${entity.name}\u0000${operation.action}`, operation);
+        this.#operationsOf(entity.name).set(operation.action, operation);
     }
 
     this.#logger = resolved.enableLogging
@@ -157,7 +160,7 @@ export class LocalExecutor implements ExecutorProtocol, AsyncDisposable {
       redactor: this.redactor,
       onTokenRefresh: resolved.onTokenRefresh,
       onConfigValuesChanged: () => {
-        this.#baseUrl = this.#renderBaseUrl();
+        this.#setBaseUrl(this.#renderBaseUrl());
       },
       sendTokenRequest: async ({ url, headers, body }, signal) => {
         const response = await tokenTransport.send(
@@ -256,11 +259,22 @@ export class LocalExecutor implements ExecutorProtocol, AsyncDisposable {
    * Runs many operations with at most `concurrency` in flight (default 16). Results come back in input order, one
    * per operation; a failure does not stop the others.
    *
+   * Pass `onSettled` to follow progress: it is called once per operation as it settles, with the running count
+   * and the total.
+   *
    * Differs from the reference: its `execute_batch` returned bare data and let the first exception sink the batch.
+   *
+   * @example
+   * ```ts
+   * const results = await executor.executeBatch(ids.map((id) => ["customers", "get", { id }] as const), {
+   *   concurrency: 32,
+   *   onSettled: (_item, done, total) => process.stdout.write(`\r${done}/${total}`),
+   * });
+   * ```
    */
   executeBatch(
     operations: readonly BatchOperation[],
-    options: CallOptions & { concurrency?: number } = {},
+    options: ExecuteBatchOptions = {},
   ): Promise<BatchItemResult[]> {
     return runBatch(operations, options, (config, signal) =>
       this.execute(config.entity, config.action, { params: config.params, signal }),
@@ -326,6 +340,20 @@ export class LocalExecutor implements ExecutorProtocol, AsyncDisposable {
     await this.close();
   }
 
+  #setBaseUrl(url: string): void {
+    this.#baseUrl = url;
+    this.#baseUrlNoSlash = url.replace(/\/+$/, "");
+  }
+
+  #operationsOf(entity: string): Map<string, OperationModel> {
+    let actions = this.#operations.get(entity);
+    if (!actions) {
+      actions = new Map();
+      this.#operations.set(entity, actions);
+    }
+    return actions;
+  }
+
   #renderBaseUrl(): string {
     let url = this.#baseUrlTemplate;
     for (const [name, value] of Object.entries(this.configValues)) url = url.replaceAll(`{${name}}`, value);
@@ -341,7 +369,7 @@ export class LocalExecutor implements ExecutorProtocol, AsyncDisposable {
   }
 
   #lookup(entityName: string, action: string): OperationModel {
-    if (!isAction(action)) {
+    if (!VALID_ACTIONS.has(action)) {
       throw new ActionNotSupportedError(
         `'${action}' is not a valid action. Valid actions: ${SPEC_ACTIONS.join(", ")}.`,
         { entity: entityName, action, supportedActions: this.#entities.get(entityName)?.actions },
@@ -364,7 +392,7 @@ export class LocalExecutor implements ExecutorProtocol, AsyncDisposable {
         },
       );
     }
-    const operation = this.#operations.get(`${entityName}\u0000${action}`);
+    const operation = this.#operations.get(entityName)?.get(action);
     if (!operation) {
       throw new ActionNotSupportedError(
         `Action '${action}' is not supported for entity '${entityName}'. Supported actions: ${entity.actions.join(", ")}`,
@@ -406,8 +434,19 @@ export class LocalExecutor implements ExecutorProtocol, AsyncDisposable {
   ): Promise<unknown> {
     this.#assertOpen();
     const merged = this.#withScoping(params);
-    if (operation.action === Action.DOWNLOAD) return this.#download(operation, merged, signal);
+    if (operation.action === Action.DOWNLOAD) return this.#probeDownload(operation, merged, signal);
     return this.#runStandard(operation, merged, undefined, signal);
+  }
+
+  /** A probe only needs the download's status: read one chunk, then close the connection. */
+  async #probeDownload(
+    operation: OperationModel,
+    params: Record<string, unknown>,
+    signal?: AbortSignal,
+  ): Promise<ExecutionResult> {
+    const result = await this.#download(operation, params, signal);
+    if (isDownloadResult(result)) for await (const _chunk of result.data) break;
+    return result;
   }
 
   #runPage(
@@ -437,8 +476,8 @@ export class LocalExecutor implements ExecutorProtocol, AsyncDisposable {
   }
 
   #absoluteUrl(path: string): string {
-    if (/^https?:\/\//i.test(path)) return path;
-    return `${this.#baseUrl.replace(/\/+$/, "")}${path.startsWith("/") ? path : `/${path}`}`;
+    if (path.startsWith("http://") || path.startsWith("https://") || /^https?:\/\//i.test(path)) return path;
+    return `${this.#baseUrlNoSlash}${path.startsWith("/") ? path : `/${path}`}`;
   }
 
   /** Auth goes only to URLs under the API's base URL, never to a pre-signed file URL on another host. */

@@ -51,6 +51,8 @@ export interface LocalExecutorOptions {
   /**
    * Per-attempt time limits in ms (default 30,000; 0 disables): the response headers must arrive within it, and
    * the body may not stall longer than it between chunks (so a large download is not cut off while it flows).
+   * Limits under 5 s are kept to the millisecond (and also bound the whole non-streamed response); longer ones use
+   * undici's own timers, which tick about once a second but cost nothing per request.
    */
   timeoutMs?: number;
 }

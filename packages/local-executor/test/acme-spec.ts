@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: auth_mapping templates are literal `${var}` text.
 import { type ConnectorModel, loadConnectorModel } from "@execkit/core";
 
 /** Which security scheme the test connector declares. */

@@ -1039,6 +1039,12 @@ def _serve(control_fd):
     with ``started`` (so the parent can tell a spare that died while waiting from a run that crashed), closes the
     pipe (the user code must not inherit it) and runs the job exactly as the command line would. An empty read
     means the parent closed the pipe or died: nothing to run, so the spare just exits."""
+    # Everything loaded so far (interpreter, standard library, this script) lives as long as the process. Frozen,
+    # the garbage collector skips it, in the user's code and at exit (measured: ~2.5 ms less per run). Objects the
+    # user code creates are collected as usual.
+    import gc
+
+    gc.freeze()
     try:
         os.write(control_fd, b"ready\n")
         line = _read_line(control_fd)

@@ -7,7 +7,7 @@ import {
   WorkflowError,
 } from "@execkit/errors";
 import { type BaseCheckpointSaver, Command, isCommand, MemorySaver } from "@langchain/langgraph";
-import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
+import type { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import type { CodeAnalyzer } from "./analysis/types";
 import {
   type ApprovalInterrupt,
@@ -38,6 +38,7 @@ import { resolveExecutionModeConfig } from "./models/execution-mode-config";
 import { type PythonExecutionRequestInput, PythonExecutionRequestSchema } from "./models/request";
 import { PythonExecutionSuccess, type PythonServiceResult } from "./models/result";
 import type { PythonExecutionStateValue } from "./models/state";
+import { openSqliteCheckpointer } from "./sqlite-checkpointer";
 
 /** The LangGraph run config `ainvoke` and `stream` take. */
 export interface PythonExecutorRunConfig {
@@ -111,14 +112,7 @@ export class PythonExecutorService {
     this.#redactor = new Redactor(this.#config.jupyter?.token ? [this.#config.jupyter.token] : []);
     const checkpointer = this.#config.checkpointer;
     if (checkpointer && "sqlitePath" in checkpointer) {
-      try {
-        this.#checkpointer = SqliteSaver.fromConnString(checkpointer.sqlitePath);
-      } catch (error) {
-        throw new ContainerConfigurationError(
-          `Cannot open the SQLite checkpoint file ${checkpointer.sqlitePath}: ${(error as Error).message}`,
-          { configKey: "checkpointer.sqlitePath", cause: error },
-        );
-      }
+      this.#checkpointer = openSqliteCheckpointer(checkpointer.sqlitePath);
       this.#ownsCheckpointer = true;
     } else {
       this.#checkpointer = (checkpointer as BaseCheckpointSaver | undefined) ?? new MemorySaver();

@@ -64,6 +64,7 @@ export class AuthSession {
   #inFlight: Promise<void> | undefined;
   #expiresAt: number | undefined;
   #refreshAt: number | undefined;
+  #material: AuthMaterial | undefined;
   #now: () => number;
 
   constructor(options: AuthSessionOptions) {
@@ -107,7 +108,10 @@ export class AuthSession {
 
   /** The auth of a request from the current credentials, without any refresh check. */
   current(): AuthMaterial {
-    return this.#build();
+    // Rebuilt only when the token changes: the material is the same for every request until a refresh.
+    if (!this.#material || this.#material.accessToken !== this.#options.secrets.access_token)
+      this.#material = this.#build();
+    return this.#material;
   }
 
   /**

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: auth_mapping templates are literal `${var}` text.
 import { Secret } from "@execkit/core";
 import { InvalidConfigurationError, MissingCredentialsError, Redactor } from "@execkit/errors";
 import { describe, expect, it } from "vitest";

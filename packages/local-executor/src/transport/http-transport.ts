@@ -13,6 +13,8 @@ import { type Dispatcher, request } from "undici";
 import type { AuthMaterial, AuthSession } from "../auth/auth-session";
 import { appendQuery } from "../request/encode";
 import type { RequestLogSink } from "../request-logger";
+import { sendBuffered } from "./buffered-request";
+import { toRequestTarget } from "./request-target";
 import { retryDelayMs, sleep } from "./retry-policy";
 
 /** One request as the transport sends it. */
@@ -227,8 +229,44 @@ export class HttpTransport {
       requestSignal = controller.signal;
     }
     try {
-      // The caller's signal is passed straight through; headers must arrive within timeoutMs and the body may not
-      // stall longer than timeoutMs between chunks.
+      if (!req.stream) {
+        // Read whole (API and token responses): no stream object needed, see sendBuffered.
+        const { origin, path } = toRequestTarget(url);
+        const response = await sendBuffered(dispatcher, {
+          origin,
+          path,
+          method: req.method,
+          headers,
+          body: req.body,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+          signal: requestSignal,
+          onHeaders: () => {
+            phase = "body";
+          },
+        });
+        if (timer) clearTimeout(timer);
+        unlink?.();
+        const responseHeaders = flattenHeaders(response.headers);
+        const { status, text } = response;
+        if (logger.enabled) {
+          logger.log({
+            kind: req.kind,
+            method: req.method,
+            url,
+            attempt: attemptNumber,
+            requestHeaders: headers,
+            requestBody: req.body,
+            status,
+            responseHeaders,
+            responseBody: text,
+            startedAt,
+          });
+        }
+        return { status, headers: responseHeaders, url, text };
+      }
+      // Streams (downloads): the caller's signal is passed straight through; headers must arrive within timeoutMs
+      // and the body may not stall longer than timeoutMs between chunks.
       const response = await request(url, {
         method: req.method as Dispatcher.HttpMethod,
         headers,

@@ -1,6 +1,7 @@
-import { copyFile, mkdir, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { WorkflowError } from "@execkit/errors";
+import { METADATA_FILE_NAME } from "./run-metadata";
 import { WRAPPER_FILE_NAME, wrapperScriptPath } from "./wrapper";
 
 /** The user code's file name in every attempt folder. */
@@ -15,8 +16,10 @@ export interface AttemptFiles {
 }
 
 /**
- * Saves the code and a copy of the wrapper into the attempt folder (creating it). Both engines run these copies,
- * so the folder shows exactly what ran, and tracebacks name `code.py` with the user's own line numbers.
+ * Saves the code and a copy of the wrapper into the attempt folder (creating it), and removes the metadata of
+ * an earlier run there. The folder then shows exactly what ran: the Jupyter engine and freshly started local
+ * processes run this copy itself, and a local spare only runs if the packaged wrapper it loaded is unchanged.
+ * Tracebacks name `code.py` with the user's own line numbers.
  *
  * @throws WorkflowError (`ATTEMPT_FILES_FAILED`) when the folder cannot be written.
  * @throws ContainerConfigurationError when the packaged wrapper script is missing (a broken install).
@@ -30,7 +33,13 @@ export async function prepareAttemptFiles(input: {
   const source = wrapperScriptPath();
   try {
     await mkdir(input.attemptFolder, { recursive: true });
-    await Promise.all([writeFile(codePath, input.code, "utf8"), copyFile(source, wrapperPath)]);
+    await Promise.all([
+      writeFile(codePath, input.code, "utf8"),
+      copyFile(source, wrapperPath),
+      // Metadata left by an earlier run in this folder must not pass for this run's (a wrapper that never
+      // starts writes none, and the engines read "no metadata" as "did not start").
+      rm(join(input.attemptFolder, METADATA_FILE_NAME), { force: true }),
+    ]);
   } catch (error) {
     throw new WorkflowError(
       `The code could not be saved in ${input.attemptFolder}: ${(error as Error).message}. Check that the ` +

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createExecutionFolder } from "../files/execution-folder";
 import { LocalCodeRunner } from "./local-runner";
 import type { CodeRunRequest, ExecutionModeConfig } from "./types";
+import { wrapperScriptPath } from "./wrapper";
 
 const PYTHON = process.env.EXECKIT_PYTHON ?? "/usr/bin/python3";
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -110,6 +111,27 @@ describe("LocalCodeRunner: warm start", () => {
     }
   });
 
+  it("hands a spare paths with quotes, backslashes, newlines and non-ASCII characters intact", async () => {
+    const runner = new LocalCodeRunner({ pythonPath: PYTHON });
+    try {
+      await runner.warmUp(READ_ONLY);
+      const odd = join(root, `it's a "dir" \\ ü 東京\nline`);
+      const folder = await createExecutionFolder({ root: odd, name: "odd" });
+      const outcome = await runner.run({
+        code: "import os\nprint('é')\nresults = {'cwd': os.getcwd()}",
+        executionFolder: folder.folderPath,
+        attemptFolder: await folder.attemptFolder(1),
+        attempt: 1,
+        mode: READ_ONLY,
+        timeoutSeconds: 30,
+      });
+      expect(outcome.results).toEqual({ cwd: folder.folderPath });
+      expect(outcome.stdout).toBe("é\n");
+    } finally {
+      await runner.close();
+    }
+  });
+
   it("uses a spare only when its environment is exactly the run's", async () => {
     const parentEnvironment: NodeJS.ProcessEnv = { PATH: process.env.PATH, LANG: "C.UTF-8" };
     const runner = new LocalCodeRunner({ pythonPath: PYTHON, parentEnvironment });
@@ -128,6 +150,24 @@ describe("LocalCodeRunner: warm start", () => {
       const outcome = (await runner.run(await request(code, other))).results as { epics: string };
       expect(outcome.epics).toBe("10.0.0.1");
     } finally {
+      await runner.close();
+    }
+  });
+
+  it("does not use a spare once the packaged wrapper changed, so the audit copy is what ran", async () => {
+    const runner = new LocalCodeRunner({ pythonPath: PYTHON });
+    const script = wrapperScriptPath();
+    const before = await stat(script);
+    try {
+      await runner.warmUp(READ_ONLY);
+      await sleep(500);
+      // A reinstall shows as a new modification time (the content is left alone: the tree is shared).
+      await utimes(script, before.atime, new Date(before.mtimeMs + 5_000));
+      const outcome = await runner.run(await request(WHO_AM_I));
+      expect((outcome.results as { age: number }).age).toBeLessThan(0.35);
+      expect(await readFile(outcome.wrapperPath, "utf8")).toBe(await readFile(script, "utf8"));
+    } finally {
+      await utimes(script, before.atime, before.mtime);
       await runner.close();
     }
   });
@@ -173,6 +213,41 @@ describe("LocalCodeRunner: warm start", () => {
       const outcome = await runner.run(await request("print('ran once')\nresults = {'ok': True}"));
       expect(outcome.results).toEqual({ ok: true });
       expect(outcome.stdout).toBe("ran once\n");
+    } finally {
+      await runner.close();
+    }
+  });
+
+  it("never runs a job twice: a spare that got as far as the code is not replaced, even unacknowledged", async () => {
+    // The first spare writes the run's metadata (as the wrapper does just before the code runs) and dies without
+    // its acknowledgement having been seen; the runner must report that run, not start the code again.
+    const marker = join(root, "first-spare-wrote-metadata");
+    const fakeSpare = [
+      "import json, os",
+      "os.write(3, b'ready\\n')",
+      "job = json.loads(os.read(3, 65536).decode())",
+      "open(os.path.join(job['attempt_folder'], 'execution_metadata.json'), 'w').write('{\"phase\": \"running\"}')",
+      "os._exit(9)",
+    ].join("\n");
+    const flaky = join(root, "half-started-python");
+    await writeFile(
+      flaky,
+      [
+        "#!/bin/sh",
+        `if [ "$2" = "--serve-fd" ] && [ ! -e '${marker}' ]; then`,
+        `  : > '${marker}'`,
+        `  exec '${PYTHON}' -c "${fakeSpare.replace(/"/g, '\\"')}"`,
+        "fi",
+        `exec '${PYTHON}' "$@"`,
+      ].join("\n"),
+    );
+    await chmod(flaky, 0o755);
+    const runner = new LocalCodeRunner({ pythonPath: flaky });
+    try {
+      await runner.warmUp(READ_ONLY);
+      const req = await request("open('ran.txt', 'a').write('x')\nresults = 1");
+      await expect(runner.run(req)).rejects.toThrow();
+      expect(existsSync(join(req.executionFolder, "ran.txt"))).toBe(false);
     } finally {
       await runner.close();
     }

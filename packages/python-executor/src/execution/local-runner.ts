@@ -1,4 +1,5 @@
-import { stat, writeFile } from "node:fs/promises";
+import { type Stats, statSync } from "node:fs";
+import { access, stat, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, join } from "node:path";
 import {
   ContainerConfigurationError,
@@ -10,6 +11,7 @@ import {
 import { prepareAttemptFiles } from "./attempt-files";
 import { buildChildEnvironment } from "./child-environment";
 import { checkPythonVersion } from "./python-version";
+import { METADATA_FILE_NAME } from "./run-metadata";
 import { collectRunOutcome } from "./run-outcome";
 import type { CodeRunner, CodeRunOutcome, CodeRunRequest, ExecutionModeConfig } from "./types";
 import { wrapperScriptPath } from "./wrapper";
@@ -152,10 +154,10 @@ export class LocalCodeRunner implements CodeRunner {
       );
     }
 
-    const { codePath, wrapperPath } = await prepareAttemptFiles({
-      code: request.code,
-      attemptFolder: request.attemptFolder,
-    });
+    const [{ codePath, wrapperPath }, wrapperStamp] = await Promise.all([
+      prepareAttemptFiles({ code: request.code, attemptFolder: request.attemptFolder }),
+      fileStamp(wrapperScriptPath()),
+    ]);
     const finished = await this.#execute(
       {
         code_path: codePath,
@@ -170,6 +172,7 @@ export class LocalCodeRunner implements CodeRunner {
         output_files: false,
       },
       request,
+      { copyPath: wrapperPath, stamp: wrapperStamp },
     );
     const observed = { stdout: finished.stdout, stderr: finished.stderr };
     if (finished.stopReason) {
@@ -256,21 +259,32 @@ export class LocalCodeRunner implements CodeRunner {
    * A spare that died before it took the job (killed from outside, say) cost nothing of the run, so the job then
    * goes to a fresh process instead of failing.
    */
-  async #execute(job: WrapperJob, request: CodeRunRequest): Promise<SpawnedRun> {
+  async #execute(
+    job: WrapperJob,
+    request: CodeRunRequest,
+    wrapper: { copyPath: string; stamp: string | undefined },
+  ): Promise<SpawnedRun> {
     const env = this.#environment(request);
     const key = environmentKey(env);
-    const spare = this.#takeSpare(key);
+    const spare = this.#takeSpare(key, wrapper.stamp);
     let run: SpawnedRun | undefined;
     if (spare) {
       run = await this.#runOn(spare, job, request);
-      if (run.stopReason || spare.acknowledged) {
+      // Re-run only when the code certainly did not start: no acknowledgement and no metadata written (the
+      // wrapper writes it just before the code runs). Code with side effects must never run twice.
+      const untouched =
+        !run.stopReason &&
+        !spare.acknowledged &&
+        !(await exists(join(request.attemptFolder, METADATA_FILE_NAME)));
+      if (!untouched) {
         this.#scheduleSpare(key, env);
         return run;
       }
     }
+    // A process started for this run runs the attempt folder's copy itself, so what ran is what was kept.
     const fresh = WrapperProcess.start({
       python: this.#python,
-      wrapperPath: wrapperScriptPath(),
+      wrapperPath: wrapper.copyPath,
       env,
       cwd: request.executionFolder,
     });
@@ -340,7 +354,7 @@ export class LocalCodeRunner implements CodeRunner {
   }
 
   /** The waiting spare for this environment, if it can still take a job; an unusable one is discarded. */
-  #takeSpare(key: string): WrapperProcess | undefined {
+  #takeSpare(key: string, wrapperStamp: string | undefined): WrapperProcess | undefined {
     const pending = this.#pendingSpares.get(key);
     if (pending) {
       // This run starts its own process; the spare is scheduled again once it is over.
@@ -350,7 +364,9 @@ export class LocalCodeRunner implements CodeRunner {
     const spare = this.#spares.get(key);
     if (!spare) return undefined;
     this.#spares.delete(key);
-    if (spare.available) return spare;
+    // A spare loaded the packaged wrapper when it started; if that file changed since (a reinstall), the copy
+    // just saved in the attempt folder would not be what runs, so the spare is not used.
+    if (spare.available && wrapperStamp !== undefined && spare.wrapperStamp === wrapperStamp) return spare;
     spare.discard();
     return undefined;
   }
@@ -364,13 +380,15 @@ export class LocalCodeRunner implements CodeRunner {
     if (this.#closed || !this.#warmStart) return undefined;
     const existing = this.#spares.get(key);
     if (existing?.available) return existing;
+    const wrapperPath = wrapperScriptPath();
     const spare = WrapperProcess.start({
       python: this.#python,
-      wrapperPath: wrapperScriptPath(),
+      wrapperPath,
       env,
       // Any existing folder will do: the wrapper moves into the execution folder when it gets its job.
-      cwd: dirname(wrapperScriptPath()),
+      cwd: dirname(wrapperPath),
       unref: true,
+      wrapperStamp: fileStampSync(wrapperPath),
     });
     this.#spares.set(key, spare);
     void spare.finished.then(() => {
@@ -448,6 +466,30 @@ interface SpawnedRun {
   stopReason?: StopReason;
   /** True when a pipe produced more than `maxOutputChars`. */
   truncated?: boolean;
+}
+
+/** Identifies a version of a file (inode, size, modification time); undefined when it cannot be read. */
+function fileStamp(path: string): Promise<string | undefined> {
+  return stat(path).then(stampOf, () => undefined);
+}
+
+function fileStampSync(path: string): string | undefined {
+  try {
+    return stampOf(statSync(path));
+  } catch {
+    return undefined;
+  }
+}
+
+function stampOf(info: Stats): string {
+  return `${info.ino}:${info.size}:${info.mtimeMs}`;
+}
+
+function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Spares are matched to runs by their whole environment, so a spare never runs with another run's variables. */

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -9,7 +9,7 @@ import { createExecutionFolder } from "../files/execution-folder";
 import { prepareAttemptFiles } from "./attempt-files";
 import { buildChildEnvironment } from "./child-environment";
 import { processGroupAlive } from "./process-group";
-import { wrapperScriptPath } from "./wrapper";
+import { wrapperCommandLine, wrapperScriptPath } from "./wrapper";
 import { WrapperProcess } from "./wrapper-process";
 
 const PYTHON = process.env.EXECKIT_PYTHON ?? "/usr/bin/python3";
@@ -38,6 +38,31 @@ function collect(process: WrapperProcess): { stdout: string; stderr: string } {
   });
   return output;
 }
+
+describe("wrapper.py as a script", () => {
+  it("still runs one job from its command line (wrapperCommandLine), as documented", async () => {
+    const folder = await createExecutionFolder({ root, name: "script" });
+    const attemptFolder = await folder.attemptFolder(1);
+    const files = await prepareAttemptFiles({ code: "print('cli')\nresults = {'ok': True}", attemptFolder });
+    const { command, args } = wrapperCommandLine(PYTHON, files.wrapperPath, {
+      codePath: files.codePath,
+      executionFolder: folder.folderPath,
+      attemptFolder,
+      readOnly: true,
+    });
+    const stdout = await new Promise<string>((done, fail) => {
+      execFile(
+        command,
+        args,
+        { env: buildChildEnvironment({ parent: process.env }), timeout: 20_000 },
+        (error, out) => (error ? fail(error) : done(out)),
+      );
+    });
+    expect(stdout).toBe("cli\n");
+    expect(JSON.parse(await readFile(join(folder.folderPath, "results.json"), "utf8"))).toEqual({ ok: true });
+    expect(await readFile(join(attemptFolder, "stdout.txt"), "utf8")).toBe("cli\n");
+  });
+});
 
 describe("WrapperProcess (the wrapper's spare mode)", () => {
   it("waits ready, runs one job with stdin at /dev/null and without the control pipe, then exits", async () => {

@@ -35,6 +35,8 @@ export interface WrapperProcessOptions {
   cwd: string;
   /** Start unreferenced, so a spare waiting for work never keeps the Node.js process alive. */
   unref?: boolean;
+  /** Identifies the version of the wrapper script it loaded (see {@link WrapperProcess.wrapperStamp}). */
+  wrapperStamp?: string;
 }
 
 type OutputSink = (stream: "stdout" | "stderr", chunk: string) => void;
@@ -62,6 +64,8 @@ export class WrapperProcess {
   readonly finished: Promise<WrapperExit>;
   /** Set when the interpreter could not be started at all (ENOENT, EACCES, …). */
   startError?: Error;
+  /** The version of the wrapper script it was started with, as the caller identified it. */
+  wrapperStamp?: string;
 
   #sink?: OutputSink;
   #buffered: Array<[stream: "stdout" | "stderr", chunk: string]> = [];
@@ -127,8 +131,12 @@ export class WrapperProcess {
       // Whatever the code left running in its group (a daemon, a background shell) goes with it.
       signalProcessGroup(child, "SIGKILL");
       if (child.pid !== undefined) untrackProcessGroup(child.pid);
-      this.#control?.destroy();
-      void drainPipes(child).then(() => markFinished(exit));
+      // The control pipe is drained too, not dropped: its "started" may still be unread when the exit is seen,
+      // and a job wrongly taken for unacknowledged would be run a second time.
+      void drainPipes([child.stdout, child.stderr, this.#control]).then(() => {
+        this.#control?.destroy();
+        markFinished(exit);
+      });
     });
   }
 
@@ -151,7 +159,9 @@ export class WrapperProcess {
     } catch (error) {
       return WrapperProcess.#failed(error as Error);
     }
-    return new WrapperProcess(child, options.unref ?? false);
+    const started = new WrapperProcess(child, options.unref ?? false);
+    started.wrapperStamp = options.wrapperStamp;
+    return started;
   }
 
   static #failed(error: Error): WrapperProcess {
@@ -247,10 +257,10 @@ function setReferenced(child: ChildProcess, referenced: boolean): void {
   }
 }
 
-/** Waits until stdout and stderr have closed, at most {@link PIPE_DRAIN_MS} (a grandchild may hold them open). */
-function drainPipes(child: ChildProcess): Promise<void> {
+/** Waits until the pipes have closed, at most {@link PIPE_DRAIN_MS} (a grandchild may hold stdout open). */
+function drainPipes(streams: Array<Readable | null | undefined>): Promise<void> {
   const drained = Promise.all(
-    [child.stdout, child.stderr].map(
+    streams.map(
       (stream) =>
         new Promise<void>((done) => {
           if (!stream || stream.readableEnded || stream.destroyed) return done();

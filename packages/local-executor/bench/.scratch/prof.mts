@@ -1,0 +1,16 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { LocalExecutor } from "/work/main/packages/local-executor/src/index";
+import { acmeModel } from "/work/main/packages/local-executor/test/acme-spec";
+const records = Array.from({ length: 100 }, (_, i) => ({ id: `item_${i}`, name: `Item number ${i}`, description: `Record ${i}: a short description to parse.`, private: i % 7 === 0, owner: { id: `user_${i % 13}`, email: `user${i % 13}@example.com` }, tags: ["alpha", "beta"], created: 1_700_000_000 + i }));
+const listBody = Buffer.from(JSON.stringify({ data: records, next_cursor: "c2", has_more: true }));
+const server = createServer((req, res) => { res.writeHead(200, { "content-type": "application/json", "content-length": String(listBody.length) }); res.end(listBody); });
+await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const executor = new LocalExecutor({ model: acmeModel(origin), authConfig: { api_key: "bench-token-123456" } });
+const mode = process.argv[2] ?? "seq";
+const t0 = performance.now();
+if (mode === "seq") for (let i = 0; i < 8000; i++) await executor.execute("items", "list", { params: { limit: 100 } });
+else for (let r = 0; r < 6; r++) await executor.executeBatch(Array.from({ length: 2000 }, () => ["items", "list", { limit: 100 }] as const), { concurrency: 64 });
+console.log(mode, performance.now() - t0);
+await executor.close(); server.closeAllConnections(); server.close();
