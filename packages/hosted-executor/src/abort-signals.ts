@@ -1,11 +1,19 @@
 import { RequestAbortedError } from "@execkit/errors";
 
-/** The error a caller's abort turns into; the signal's reason is kept as the cause when it is an Error. */
-export function abortError(signal: AbortSignal | undefined, what: string): RequestAbortedError {
+/**
+ * The error a caller's abort turns into; the signal's reason is kept as the cause when it is an Error, and the
+ * request (`method`, `url`) when the abort hit one.
+ */
+export function abortError(
+  signal: AbortSignal | undefined,
+  what: string,
+  request: { method?: string; url?: string } = {},
+): RequestAbortedError {
   const reason: unknown = signal?.reason;
   return new RequestAbortedError(
     `${what} was aborted by its AbortSignal; nothing more will be sent for it.`,
     {
+      ...request,
       cause: reason instanceof Error ? reason : undefined,
     },
   );

@@ -78,7 +78,7 @@ export class CloudTransport {
   async send(call: CloudCall, token?: string, signal?: AbortSignal): Promise<CloudResponse> {
     const { timeoutMs, lifetime, organizationId } = this.#options;
     let url = this.urlOf(call);
-    if (signal?.aborted) throw abortError(signal, `${call.method} ${url}`);
+    if (signal?.aborted) throw abortError(signal, `${call.method} ${url}`, { method: call.method, url });
     let method: string = call.method;
     let body = call.body === undefined ? undefined : encodeJsonBody(call.body);
     const headers = buildHeaders({ token, organizationId, hasJsonBody: body !== undefined });
@@ -172,7 +172,7 @@ export class CloudTransport {
         redactor,
       });
     }
-    if (signal?.aborted) return abortError(signal, where);
+    if (signal?.aborted) return abortError(signal, where, { method, url });
     if (timedOut) {
       return new RequestTimeoutError(
         `${where} took longer than ${timeoutMs} ms and was cancelled. The cloud API may be slow; retry later or raise timeoutMs.`,

@@ -289,6 +289,17 @@ describe("fault matrix", () => {
     expect(cloud.requestsTo("execute")).toHaveLength(3);
   });
 
+  it("a connection cut mid-body is a NetworkError, never a raw undici error", async () => {
+    cloud = await startTestCloud();
+    executor = hostedFor(cloud, { retryConfig: NO_RETRIES });
+    await executor.execute("customers", "list");
+    cloud.inject({ endpoint: "execute", resetMidBody: true });
+    const error = await rejection(executor.execute("customers", "list"));
+    expect(NetworkError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ requestSent: true, code: "NETWORK_ERROR" });
+    expect(error.constructor.name).toBe("NetworkError");
+  });
+
   it("a refused connection is a NetworkError saying nothing was sent", async () => {
     const dead = await startFakeCloud();
     const url = dead.url;
@@ -374,6 +385,11 @@ describe("fault matrix", () => {
     setTimeout(() => controller.abort(), 50);
     const error = await pending;
     expect(RequestAbortedError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({
+      code: "ABORTED",
+      method: "POST",
+      url: expect.stringContaining("/execute"),
+    });
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(cloud.requestsTo("execute")).toHaveLength(2);
   });
