@@ -122,9 +122,8 @@ describe("executeBatch onSettled progress", () => {
       );
       expect(calls).toBe(1);
       expect(results).toHaveLength(5);
-      results.forEach((item, index) =>
-        expect(item).toMatchObject({ status: "fulfilled", index, result: { data: { id: `x${index}` } } }),
-      );
+      for (const [index, item] of results.entries())
+        expect(item).toMatchObject({ status: "fulfilled", index, result: { data: { id: `x${index}` } } });
       // Warnings are emitted on the next tick.
       await new Promise((resolve) => setImmediate(resolve));
       const ours = warnings.filter((w) => (w as Error & { code?: string }).code === "EXECKIT_BATCH_CALLBACK");

@@ -13,11 +13,8 @@ import type { LocalResults } from "./local-step";
 import { startProgress } from "./progress";
 import { createShopExecutor } from "./shop-executor";
 
-/**
- * Concurrent hosted calls. HostedExecutor adds one abort listener per call in flight to an internal signal, so
- * more than 10 at once trips Node's MaxListenersExceededWarning (reported upstream); 8 stays clear of it.
- */
-const HOSTED_CONCURRENCY = 8;
+/** Hosted calls in flight at once, as in step 2's batch. */
+const HOSTED_CONCURRENCY = 16;
 
 /** What step 3 proved. */
 export interface HostedResults {

@@ -32,7 +32,13 @@ describe("sendBuffered on a loopback server", () => {
             return;
           case "/echo":
             res.writeHead(200, { "content-type": "application/json" });
-            res.end(JSON.stringify({ method: req.method, body: Buffer.concat(chunks).toString(), auth: req.headers.authorization }));
+            res.end(
+              JSON.stringify({
+                method: req.method,
+                body: Buffer.concat(chunks).toString(),
+                auth: req.headers.authorization,
+              }),
+            );
             return;
           case "/reset":
             res.writeHead(200, { "content-length": "1000" });
@@ -130,7 +136,14 @@ describe("sendBuffered on a loopback server", () => {
     const closed = new Agent();
     await closed.close();
     await expect(
-      sendBuffered(closed, { origin, path: "/", method: "GET", headers: {}, headersTimeout: 0, bodyTimeout: 0 }),
+      sendBuffered(closed, {
+        origin,
+        path: "/",
+        method: "GET",
+        headers: {},
+        headersTimeout: 0,
+        bodyTimeout: 0,
+      }),
     ).rejects.toThrow();
   });
 });

@@ -27,7 +27,10 @@ export interface BufferedRequestOptions {
  * stream object and its machinery per response: most API responses are small JSON read whole, and the stream cost
  * more than the executor's own work. Downloads keep using `request()`, which streams.
  */
-export function sendBuffered(dispatcher: Dispatcher, options: BufferedRequestOptions): Promise<BufferedResponse> {
+export function sendBuffered(
+  dispatcher: Dispatcher,
+  options: BufferedRequestOptions,
+): Promise<BufferedResponse> {
   return new Promise((resolve, reject) => {
     const { signal } = options;
     let abort: ((reason?: Error) => void) | undefined;

@@ -20,7 +20,7 @@ describe("toRequestTarget", () => {
     "https://example.com/has space/é?q=a b",
     "https://example.com/a#fragment",
     "https://user:pass@example.com/private",
-    "https://example.com/quote\"<>`{}",
+    'https://example.com/quote"<>`{}',
     "https://example.com\\evil/path",
     "HTTPS://EXAMPLE.COM/Upper?Q=1",
     "https://example.com/a'b?c='d'",
