@@ -291,14 +291,25 @@ function defaultOperation(model: ConnectorModel): { entity: string; action: Acti
   return { entity: chosen.entity, action: chosen.action };
 }
 
-/** An operation with a required path param that neither scoping nor config fills in. */
+/**
+ * An operation with a required param that neither scoping nor config fills in: a path param when the spec has
+ * one, else a required query param without a default (GraphQL specs such as linear declare their inputs so).
+ */
 function operationWithRequiredParam(
   model: ConnectorModel,
 ): { operation: OperationModel; param: string } | undefined {
   const scoped = new Set(model.scoping.map((rule) => rule.param));
-  for (const operation of model.operations) {
-    if (operation.action === "download") continue;
-    const param = operation.parameters.find((p) => p.in === "path" && !scoped.has(p.name));
+  const candidates = model.operations.filter((operation) => operation.action !== "download");
+  const filledElsewhere = (p: OperationModel["parameters"][number]) =>
+    scoped.has(p.name) || p.configInject !== undefined;
+  for (const operation of candidates) {
+    const param = operation.parameters.find((p) => p.in === "path" && !filledElsewhere(p));
+    if (param !== undefined) return { operation, param: param.name };
+  }
+  for (const operation of candidates) {
+    const param = operation.parameters.find(
+      (p) => p.in === "query" && p.required && p.default === undefined && !filledElsewhere(p),
+    );
     if (param !== undefined) return { operation, param: param.name };
   }
   return undefined;

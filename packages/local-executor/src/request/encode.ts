@@ -1,9 +1,13 @@
+const UNRESERVED_ONLY = /^[A-Za-z0-9_.~-]*$/;
+
 /**
  * Percent-encodes like Python's `urllib.parse.quote(value, safe="")`: everything but `A-Z a-z 0-9 _ . - ~` is
  * escaped, so `/` in a path parameter becomes `%2F` and cannot change the path. `encodeURIComponent` alone leaves
  * `! ' ( ) *` as they are.
  */
 export function quotePathSegment(value: string): string {
+  // Most values (ids, numbers, cursors) need no escaping: skip the encoder and the second pass.
+  if (UNRESERVED_ONLY.test(value)) return value;
   return encodeURIComponent(value).replace(
     /[!'()*]/g,
     (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { Agent } from "undici";
+import { Agent, MockAgent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sendBuffered } from "./buffered-request";
 
@@ -109,9 +109,9 @@ describe("sendBuffered on a loopback server", () => {
   it("reports the phase change when headers arrive, then a reset mid-body as undici's error", {
     timeout: 5_000,
   }, async () => {
-    let headersSeen = false;
-    const error = await send("/reset", { onHeaders: () => (headersSeen = true) }).catch((e: unknown) => e);
-    expect(headersSeen).toBe(true);
+    const progress = { headersReceived: false };
+    const error = await send("/reset", { progress }).catch((e: unknown) => e);
+    expect(progress.headersReceived).toBe(true);
     expect((error as { code?: string }).code).toMatch(/^UND_ERR_SOCKET$|^ECONNRESET$/);
   });
 
@@ -145,5 +145,36 @@ describe("sendBuffered on a loopback server", () => {
         bodyTimeout: 0,
       }),
     ).rejects.toThrow();
+  });
+
+  it("works with a MockAgent, which sees the same dispatch options as request() would give it", {
+    timeout: 5_000,
+  }, async () => {
+    const mock = new MockAgent();
+    mock.disableNetConnect();
+    mock
+      .get("https://api.example.com")
+      .intercept({ path: "/v1/items?limit=2", method: "GET", headers: { authorization: "Bearer m" } })
+      .reply(
+        200,
+        { data: [1, 2] },
+        { headers: { "content-type": "application/json", link: "<x>; rel=next" } },
+      );
+    try {
+      const response = await sendBuffered(mock, {
+        origin: "https://api.example.com",
+        path: "/v1/items?limit=2",
+        method: "GET",
+        headers: { authorization: "Bearer m" },
+        headersTimeout: 1_000,
+        bodyTimeout: 1_000,
+      });
+      expect(response.status).toBe(200);
+      expect(JSON.parse(response.text)).toEqual({ data: [1, 2] });
+      expect(response.headers.link).toBe("<x>; rel=next");
+      mock.assertNoPendingInterceptors();
+    } finally {
+      await mock.close();
+    }
   });
 });

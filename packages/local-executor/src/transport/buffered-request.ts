@@ -17,15 +17,15 @@ export interface BufferedRequestOptions {
   headersTimeout: number;
   bodyTimeout: number;
   signal?: AbortSignal;
-  /** Called when the response headers arrived (the rest is the body phase). */
-  onHeaders?: () => void;
+  /** Set to true once the response headers arrived, so a failure after it is known to be in the body phase. */
+  progress?: { headersReceived: boolean };
 }
 
 /**
  * Sends one request through `dispatcher.dispatch` and collects the body into a string, as `request()` followed by
- * `body.text()` would (same header parsing, same UTF-8 decoding with the BOM dropped, same errors), but without a
- * stream object and its machinery per response: most API responses are small JSON read whole, and the stream cost
- * more than the executor's own work. Downloads keep using `request()`, which streams.
+ * `body.text()` would (the same handler protocol, header parsing, UTF-8 decoding with the BOM dropped, and
+ * errors), but without a stream object per response: most API responses are small JSON read whole, and building
+ * and draining a stream cost more than the executor's own work. Downloads keep using `request()`, which streams.
  */
 export function sendBuffered(
   dispatcher: Dispatcher,
@@ -33,53 +33,11 @@ export function sendBuffered(
 ): Promise<BufferedResponse> {
   return new Promise((resolve, reject) => {
     const { signal } = options;
-    let abort: ((reason?: Error) => void) | undefined;
-    let settled = false;
-    let status = 0;
-    let headers: Record<string, string | string[] | undefined> = {};
-    const chunks: Buffer[] = [];
-    let length = 0;
-    const onAbort = () => abort?.(signal?.reason);
-    const finish = () => {
-      settled = true;
-      signal?.removeEventListener("abort", onAbort);
-    };
-    if (signal) {
-      if (signal.aborted) {
-        reject(signal.reason);
-        return;
-      }
-      signal.addEventListener("abort", onAbort, { once: true });
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
     }
-    const handler: Dispatcher.DispatchHandler = {
-      onConnect(abortRequest) {
-        abort = abortRequest as (reason?: Error) => void;
-        if (signal?.aborted) abortRequest(signal.reason);
-      },
-      onHeaders(statusCode, rawHeaders, _resume) {
-        // 1xx interim responses (100 Continue, 103 Early Hints) are followed by the real one.
-        if (statusCode < 200) return true;
-        status = statusCode;
-        headers = util.parseHeaders(rawHeaders as Buffer[]);
-        options.onHeaders?.();
-        return true;
-      },
-      onData(chunk) {
-        chunks.push(chunk);
-        length += chunk.length;
-        return true;
-      },
-      onComplete() {
-        if (settled) return;
-        finish();
-        resolve({ status, headers, text: decodeUtf8(chunks, length) });
-      },
-      onError(error) {
-        if (settled) return;
-        finish();
-        reject(error);
-      },
-    };
+    const handler = new BufferingHandler(resolve, reject, signal, options.progress);
     try {
       dispatcher.dispatch(
         {
@@ -94,13 +52,86 @@ export function sendBuffered(
         handler,
       );
     } catch (error) {
-      // Invalid arguments and a closed dispatcher throw synchronously.
-      if (!settled) {
-        finish();
-        reject(error);
-      }
+      // Invalid arguments and a closed dispatcher may throw synchronously.
+      handler.onError(error as Error);
     }
   });
+}
+
+/**
+ * undici's handler protocol (the one `request()` itself implements), collecting the body. A class rather than an
+ * object of closures: one allocation per request, and it is the abort listener itself (`handleEvent`).
+ */
+class BufferingHandler implements Dispatcher.DispatchHandler {
+  #resolve: (response: BufferedResponse) => void;
+  #reject: (error: unknown) => void;
+  #signal: AbortSignal | undefined;
+  #progress: { headersReceived: boolean } | undefined;
+  #abort: ((reason?: Error) => void) | undefined;
+  #settled = false;
+  #status = 0;
+  #headers: Record<string, string | string[] | undefined> = {};
+  #chunks: Buffer[] = [];
+  #length = 0;
+
+  constructor(
+    resolve: (response: BufferedResponse) => void,
+    reject: (error: unknown) => void,
+    signal: AbortSignal | undefined,
+    progress: { headersReceived: boolean } | undefined,
+  ) {
+    this.#resolve = resolve;
+    this.#reject = reject;
+    this.#signal = signal;
+    this.#progress = progress;
+    signal?.addEventListener("abort", this, { once: true });
+  }
+
+  /** The signal's abort event. */
+  handleEvent(): void {
+    this.#abort?.(this.#signal?.reason);
+  }
+
+  onConnect(abort: (reason?: Error) => void): void {
+    this.#abort = abort;
+    if (this.#signal?.aborted) abort(this.#signal.reason);
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[] | string[] | null): boolean {
+    // 1xx interim responses (100 Continue, 103 Early Hints) are followed by the real one.
+    if (statusCode < 200) return true;
+    this.#status = statusCode;
+    this.#headers = util.parseHeaders(rawHeaders as Buffer[]);
+    if (this.#progress) this.#progress.headersReceived = true;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.#chunks.push(chunk);
+    this.#length += chunk.length;
+    return true;
+  }
+
+  onComplete(): void {
+    if (this.#finish())
+      this.#resolve({
+        status: this.#status,
+        headers: this.#headers,
+        text: decodeUtf8(this.#chunks, this.#length),
+      });
+  }
+
+  onError(error: Error): void {
+    if (this.#finish()) this.#reject(error);
+  }
+
+  /** True the first time: a handler settles once, whatever undici calls after. */
+  #finish(): boolean {
+    if (this.#settled) return false;
+    this.#settled = true;
+    this.#signal?.removeEventListener("abort", this);
+    return true;
+  }
 }
 
 /** UTF-8 text of the chunks, a leading byte-order mark dropped (what undici's `body.text()` returns). */

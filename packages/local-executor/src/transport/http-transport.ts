@@ -209,6 +209,7 @@ export class HttpTransport {
     if (material) mergeHeaders(headers, material.headers);
     const startedAt = Date.now();
     let phase: "headers" | "body" = "headers";
+    let progress: { headersReceived: boolean } | undefined;
     // undici's own timers tick at about one second, fine for the default 30 s but not for a 200 ms limit: short
     // limits get a native timer (and an AbortController), long ones stay on the cheaper undici timeouts.
     let requestSignal = signal;
@@ -232,6 +233,7 @@ export class HttpTransport {
       if (!req.stream) {
         // Read whole (API and token responses): no stream object needed, see sendBuffered.
         const { origin, path } = toRequestTarget(url);
+        progress = { headersReceived: false };
         const response = await sendBuffered(dispatcher, {
           origin,
           path,
@@ -241,9 +243,7 @@ export class HttpTransport {
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,
           signal: requestSignal,
-          onHeaders: () => {
-            phase = "body";
-          },
+          progress,
         });
         if (timer) clearTimeout(timer);
         unlink?.();
@@ -321,6 +321,7 @@ export class HttpTransport {
     } catch (cause) {
       if (timer) clearTimeout(timer);
       unlink?.();
+      if (progress?.headersReceived) phase = "body";
       const error = this.#classify(req, cause, { phase, signal, timedOut });
       logger.log({
         kind: req.kind,
