@@ -288,12 +288,18 @@ describe("malformed specs", () => {
   it("loads a path parameter missing from the path template, with a warning (the reference accepts it)", () => {
     const model = loadConnectorModel(
       broken((s) =>
-        s.paths["/v1/customers/{customer_id}"].get.parameters.push({ name: "account_id", in: "path", required: true }),
+        s.paths["/v1/customers/{customer_id}"].get.parameters.push({
+          name: "account_id",
+          in: "path",
+          required: true,
+        }),
       ),
     );
     const warning = model.warnings.find((w) => w.code === "UNUSED_PATH_PARAMETER");
     expect(warning?.pointer).toBe(`${GET}/parameters/1/name`);
-    expect(warning?.message).toMatch(/Path parameter "account_id" does not appear in the request path "\/v1\/customers\/\{customer_id\}"/);
+    expect(warning?.message).toMatch(
+      /Path parameter "account_id" does not appear in the request path "\/v1\/customers\/\{customer_id\}"/,
+    );
   });
 
   it("reports YAML syntax errors with the line and column", () => {
