@@ -24,6 +24,8 @@ describe("toRequestTarget", () => {
     "https://example.com\\evil/path",
     "HTTPS://EXAMPLE.COM/Upper?Q=1",
     "https://example.com/a'b?c='d'",
+    "http://[::1]:8080/v1/items?cursor=abc%3D%3D",
+    "https://example.com/v1/items?filter[status]=open",
   ])("gives what new URL() gives for %s", (url) => {
     expect(toRequestTarget(url)).toEqual(viaUrl(url));
   });
