@@ -39,6 +39,7 @@ export type {
   TokenRefreshConfig,
 } from "./connector/model";
 export type { ConnectorSource } from "./connector/read-spec-source";
+export { delay } from "./delay";
 export {
   type ByteStream,
   type CallOptions,

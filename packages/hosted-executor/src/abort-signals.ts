@@ -1,3 +1,4 @@
+import { delay } from "@execkit/core";
 import { RequestAbortedError } from "@execkit/errors";
 
 /**
@@ -48,16 +49,7 @@ export function raceWithSignal<T>(
 
 /** Sleeps `ms`, waking early with a {@link RequestAbortedError} when `signal` aborts. */
 export function sleep(ms: number, signal: AbortSignal | undefined, what: string): Promise<void> {
-  if (signal?.aborted) return Promise.reject(abortError(signal, what));
-  return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError(signal, what));
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
+  return delay(ms, signal).catch(() => {
+    throw abortError(signal, what);
   });
 }

@@ -131,7 +131,7 @@ export async function runLocalStep(
   return { customers, customer, batch, batchOperations, charges, invoice, pdf, operations, tokenRefreshes };
 }
 
-/** Runs the batch in slices so the bar moves; each slice is one `executeBatch` with bounded concurrency. */
+/** Runs the batch with bounded concurrency; `onSettled` moves the bar as each operation finishes. */
 async function runBatch(
   executor: ReturnType<typeof createShopExecutor>,
   operations: readonly BatchOperation[],
@@ -139,30 +139,24 @@ async function runBatch(
   signal: AbortSignal,
 ): Promise<unknown[]> {
   const progress = startProgress(reporter, "executeBatch", operations.length);
-  const data: unknown[] = [];
   try {
-    // executeBatch reports nothing until the whole batch settles, so a bar needs slices.
-    const slice = BATCH_CONCURRENCY * 4;
-    for (let start = 0; start < operations.length; start += slice) {
-      const items = await executor.executeBatch(operations.slice(start, start + slice), {
-        concurrency: BATCH_CONCURRENCY,
-        signal,
-      });
-      for (const item of items) {
-        if (item.status === "rejected") throw item.error;
-        if (!item.result.success) {
-          throw new ExecKitError(`A batch operation did not run: ${item.result.error}`, {
-            code: "DEMO_OPERATION_FAILED",
-          });
-        }
-        data.push(item.result.data);
+    const items = await executor.executeBatch(operations, {
+      concurrency: BATCH_CONCURRENCY,
+      signal,
+      onSettled: () => progress.increment(),
+    });
+    return items.map((item) => {
+      if (item.status === "rejected") throw item.error;
+      if (!item.result.success) {
+        throw new ExecKitError(`A batch operation did not run: ${item.result.error}`, {
+          code: "DEMO_OPERATION_FAILED",
+        });
       }
-      progress.increment(items.length);
-    }
+      return item.result.data;
+    });
   } finally {
     progress.stop();
   }
-  return data;
 }
 
 async function collect<T>(records: AsyncIterable<unknown>): Promise<T[]> {

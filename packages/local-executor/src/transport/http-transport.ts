@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import type { RetryConfig } from "@execkit/core";
+import { delay, type RetryConfig } from "@execkit/core";
 import {
   AuthenticationError,
   createHttpStatusError,
@@ -15,7 +15,7 @@ import { appendQuery } from "../request/encode";
 import type { RequestLogSink } from "../request-logger";
 import { sendBuffered } from "./buffered-request";
 import { toRequestTarget } from "./request-target";
-import { retryDelayMs, sleep } from "./retry-policy";
+import { retryDelayMs } from "./retry-policy";
 
 /** One request as the transport sends it. */
 export interface TransportRequest {
@@ -188,9 +188,9 @@ export class HttpTransport {
     headers: Record<string, string> | undefined,
     signal?: AbortSignal,
   ) {
-    const delay = retryDelayMs(attempt, this.#options.retryConfig, headers);
+    const delayMs = retryDelayMs(attempt, this.#options.retryConfig, headers);
     try {
-      await sleep(delay, signal);
+      await delay(delayMs, signal);
     } catch {
       throw this.#aborted(req, signal);
     }

@@ -1,9 +1,10 @@
+import { delay } from "@execkit/core";
 import { ErrorCategory } from "@execkit/errors";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { FailureRecord, WorkflowStage } from "../models/failure";
 import type { PythonExecutionStateUpdate, PythonExecutionStateValue } from "../models/state";
 import { isAbortError, toFailureRecord } from "./failure-record";
-import { currentAttempt, emit, sleep } from "./node-support";
+import { currentAttempt, emit } from "./node-support";
 import type { WorkflowSettings } from "./workflow-dependencies";
 
 const MAX_BACKOFF_MS = 30_000;
@@ -102,7 +103,7 @@ export async function failureUpdate(
       attempt,
       delayMs,
     });
-    await sleep(delayMs, config.signal);
+    await delay(delayMs, config.signal);
     return {
       failure,
       errorChain: [chainEntry],

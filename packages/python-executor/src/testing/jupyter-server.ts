@@ -3,12 +3,14 @@
  * and config folders (so a developer's `~/.jupyter` settings cannot change what the tests see), and it is always
  * stopped with its kernels.
  */
+
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { delay } from "@execkit/core";
 import { ContainerConfigurationError, ContainerConnectivityError, Redactor } from "@execkit/errors";
 import { request } from "undici";
 
@@ -216,15 +218,15 @@ async function stopServer(
 ): Promise<void> {
   const pid = child.pid;
   if (pid === undefined || child.exitCode !== null || child.signalCode !== null) {
-    await Promise.race([exited, sleep(100)]);
+    await Promise.race([exited, delay(100)]);
     return;
   }
   const kernels = await childPids(pid);
   signalGroup(pid, "SIGTERM");
-  const clean = await Promise.race([exited.then(() => true), sleep(STOP_GRACE_MS).then(() => false)]);
+  const clean = await Promise.race([exited.then(() => true), delay(STOP_GRACE_MS).then(() => false)]);
   if (!clean) {
     signalGroup(pid, "SIGKILL");
-    await Promise.race([exited, sleep(2_000)]);
+    await Promise.race([exited, delay(2_000)]);
   }
   for (const kernel of [...kernels, ...(await childPids(pid))]) signalGroup(kernel, "SIGKILL");
 }
@@ -277,9 +279,4 @@ function freePort(): Promise<number> {
       server.close(() => done(port));
     });
   });
-}
-
-/** A timer that does not keep the process alive: only used in races against a process exit. */
-function sleep(ms: number): Promise<void> {
-  return new Promise((done) => setTimeout(done, ms).unref());
 }
