@@ -63,7 +63,8 @@ async function main(argv: readonly string[] = process.argv): Promise<number> {
     // Problems with the environment surface before anything starts, not after three steps.
     await assertPythonReady(pythonPath);
     const chatModel = options.model ? await loadChatModel(options.model) : undefined;
-    const outputDir = resolve(options.output);
+    // `pnpm demo` runs this in apps/demo; pnpm keeps the folder the user typed it in as INIT_CWD.
+    const outputDir = resolve(process.env.INIT_CWD ?? process.cwd(), options.output);
     if (!reporter.quiet)
       reporter.always(
         reporter.style("bold", "ExecKit demo") + reporter.style("dim", `  output in ${outputDir}`),
