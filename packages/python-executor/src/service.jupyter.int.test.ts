@@ -4,8 +4,10 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { ErrorCategory } from "@execkit/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isApprovalInterrupt } from "./approval/approval-request";
+import type { PythonExecutorEvent } from "./graph/workflow-events";
 import type { PythonServiceResult } from "./models/result";
 import { PythonExecutorService } from "./service";
 import { fenced, listNotebooks, RecordingChatModel, temporaryRoot } from "./service-test-support";
@@ -124,4 +126,87 @@ describe.skipIf(!available)("PythonExecutorService in Jupyter mode (real Jupyter
       await service.close();
     }
   }, 120_000);
+});
+
+describe.skipIf(!available)("PythonExecutorService in Jupyter mode when the server restarts mid-run", () => {
+  /**
+   * The first backoff before a re-run. The workflow notices the drop while the old server is stopping, so the
+   * replacement must answer before this ends, or the re-run meets a closed port and spends another infrastructure
+   * retry. A stop plus a cold start takes about 1.5 s on an idle machine; the margin is for a loaded one.
+   */
+  const RESTART_BACKOFF_MS = 15_000;
+
+  it("re-runs the same code on a replacement server on the same port, without regenerating it", async () => {
+    // The kernel's parent is the server process, so the result names the server the code finally ran on.
+    const slow = [
+      "import os, time",
+      "print('started', flush=True)",
+      "time.sleep(4)",
+      "results = {'server_pid': os.getppid()}",
+    ].join("\n");
+    const { root, remove } = await temporaryRoot("execkit-pyexec-restart-");
+    const servers: RunningJupyterServer[] = [];
+    let service: PythonExecutorService | undefined;
+    try {
+      const first = await startJupyterServer({ pythonPath: PYTHON, rootDir: root });
+      servers.push(first);
+      const chatModel = new RecordingChatModel([fenced(slow)]);
+      service = new PythonExecutorService({
+        executionMethod: "jupyter",
+        pythonPath: PYTHON,
+        executionRoot: join(root, "runs"),
+        jupyter: { baseUrl: first.baseUrl, token: first.token, rootDir: root },
+        chatModel,
+        approval: { mode: "disabled" },
+        timeoutSeconds: 60,
+        // Spare budget so a restart slower than the backoff still ends in a result, and the count check below
+        // reports the slow restart instead of the run dying with ContainerConnectivityError.
+        maxInfrastructureRetries: 3,
+        infrastructureRetryDelayMs: RESTART_BACKOFF_MS,
+      });
+      let replacement: RunningJupyterServer | undefined;
+      let restartMs = 0;
+      let finished: PythonServiceResult | undefined;
+      const retries: Array<Extract<PythonExecutorEvent, { type: "retry-schedule" }>> = [];
+      // The stream does not wait for its reader: the workflow fails the run and starts its backoff while this
+      // loop is still restarting the server, and the restart only has to beat the backoff.
+      for await (const event of service.stream(REQUEST, { configurable: { thread_id: "j-restart" } })) {
+        if (event.type === "output-chunk" && event.text.includes("started") && replacement === undefined) {
+          const restartStart = Date.now();
+          await first.stop();
+          replacement = await startJupyterServer({
+            pythonPath: PYTHON,
+            rootDir: root,
+            port: Number(new URL(first.baseUrl).port),
+            token: first.token,
+          });
+          servers.push(replacement);
+          restartMs = Date.now() - restartStart;
+        }
+        if (event.type === "retry-schedule") retries.push(event);
+        if (event.type === "run-finish") finished = event.result;
+      }
+      expect(replacement?.baseUrl).toBe(first.baseUrl);
+      expect(replacement?.pid).not.toBe(first.pid);
+      expect(
+        retries,
+        `the restart took ${restartMs} ms against a ${RESTART_BACKOFF_MS} ms backoff`,
+      ).toHaveLength(1);
+      expect(retries[0]).toMatchObject({
+        action: "rerun",
+        category: ErrorCategory.INFRASTRUCTURE,
+        delayMs: RESTART_BACKOFF_MS,
+      });
+      expect(retries[0]?.message).not.toContain(first.token);
+      expect(chatModel.prompts).toHaveLength(1);
+      expect(finished?.generationAttempt).toBe(1);
+      expect(finished?.generatedCode.trim()).toBe(slow);
+      expect(finished?.executionResult.results).toEqual({ server_pid: replacement?.pid });
+      expect(finished?.executionResult.stdout).toContain("started");
+    } finally {
+      await service?.close();
+      for (const server of servers) await server.stop();
+      await remove();
+    }
+  }, 150_000);
 });

@@ -24,6 +24,16 @@ export interface StartJupyterServerOptions {
   startTimeoutMs?: number;
   /** Extra environment variables for the server and its kernels. The host environment is not passed on. */
   env?: Record<string, string>;
+  /**
+   * A fixed port on 127.0.0.1 instead of a free one, e.g. to start a replacement server where a stopped one was,
+   * so a client's configured base URL works again. A port already in use is an error, not a reason to pick another.
+   */
+  port?: number;
+  /**
+   * A fixed token instead of a random one (at least 16 of `A-Z a-z 0-9 _ -`, so it cannot be read as an option
+   * value of another shape), e.g. to let a client keep its credentials across a server restart.
+   */
+  token?: string;
 }
 
 /** A running Jupyter Server; call {@link RunningJupyterServer.stop} when done. */
@@ -66,21 +76,36 @@ export function isJupyterAvailable(pythonPath: string = defaultTestPython()): Pr
 }
 
 /**
- * Starts `python -m jupyter_server` on 127.0.0.1 with a free port and a random token, and resolves once `/api`
- * answers. Runs as root get `--allow-root`. Rejects with `ContainerConfigurationError` when the interpreter or
- * `jupyter_server` is missing, and `ContainerConnectivityError` when the server does not answer in time; the
- * process is stopped in both cases.
+ * Starts `python -m jupyter_server` on 127.0.0.1 with a free port and a random token (or the `port` and `token`
+ * given), and resolves once `/api` answers. Runs as root get `--allow-root`. Rejects with
+ * `ContainerConfigurationError` for a bad `port` or `token`, or when the interpreter or `jupyter_server` is
+ * missing, and `ContainerConnectivityError` when the server does not answer in time or a fixed `port` is taken;
+ * the process is stopped in every case.
  */
 export async function startJupyterServer(options: StartJupyterServerOptions): Promise<RunningJupyterServer> {
   const pythonPath = options.pythonPath ?? defaultTestPython();
   const rootDir = resolve(options.rootDir);
   const startTimeoutMs = options.startTimeoutMs ?? 60_000;
+  const fixed = checkFixedOptions(options);
   await mkdir(rootDir, { recursive: true });
+  if (fixed.port !== undefined) {
+    try {
+      return await startOnce(pythonPath, rootDir, startTimeoutMs, options.env ?? {}, fixed);
+    } catch (error) {
+      if (!(error instanceof PortTakenSignal)) throw error;
+      throw new ContainerConnectivityError(
+        `Port ${fixed.port} on 127.0.0.1 is already in use; stop what listens there before starting Jupyter Server on it.`,
+        "127.0.0.1",
+        fixed.port,
+        { cause: error },
+      );
+    }
+  }
   // A port taken between our probe and the server's bind makes it exit at once (port_retries=0); try again.
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt += 1) {
     try {
-      return await startOnce(pythonPath, rootDir, startTimeoutMs, options.env ?? {});
+      return await startOnce(pythonPath, rootDir, startTimeoutMs, options.env ?? {}, fixed);
     } catch (error) {
       lastError = error;
       if (!(error instanceof PortTakenSignal)) throw error;
@@ -97,14 +122,36 @@ export async function startJupyterServer(options: StartJupyterServerOptions): Pr
 /** Raised internally when the server died because its port was taken. */
 class PortTakenSignal extends Error {}
 
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,}$/;
+
+/** Validates `port` and `token` up front, so a bad value is named instead of surfacing as a start-up failure. */
+function checkFixedOptions(options: StartJupyterServerOptions): { port?: number; token?: string } {
+  const { port, token } = options;
+  if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65_535)) {
+    throw new ContainerConfigurationError(
+      `port must be an integer from 1 to 65535, got ${String(port)}; omit it to use a free port.`,
+      { configKey: "port" },
+    );
+  }
+  // The value itself is never quoted: it is a credential.
+  if (token !== undefined && !(typeof token === "string" && TOKEN_PATTERN.test(token))) {
+    throw new ContainerConfigurationError(
+      "token must be at least 16 characters of A-Z, a-z, 0-9, '_' or '-'; omit it to use a random token.",
+      { configKey: "token" },
+    );
+  }
+  return { port, token };
+}
+
 async function startOnce(
   pythonPath: string,
   rootDir: string,
   startTimeoutMs: number,
   extraEnv: Record<string, string>,
+  fixed: { port?: number; token?: string },
 ): Promise<RunningJupyterServer> {
-  const port = await freePort();
-  const token = randomBytes(24).toString("hex");
+  const port = fixed.port ?? (await freePort());
+  const token = fixed.token ?? randomBytes(24).toString("hex");
   const redactor = new Redactor([token]);
   const stateDir = await mkdtemp(join(tmpdir(), "execkit-jupyter-"));
   const args = [
@@ -172,7 +219,9 @@ async function startOnce(
     if (exitInfo !== undefined) {
       await stop();
       const tail = redactor.redact(output.trim().split("\n").slice(-15).join("\n"));
-      if (/address already in use|errno 98/i.test(output)) throw new PortTakenSignal(tail);
+      // jupyter_server reports a taken port as "port N is not available"; the errno texts cover other wordings.
+      if (/address already in use|errno 98|port \d+ is not available/i.test(output))
+        throw new PortTakenSignal(tail);
       throw new ContainerConfigurationError(
         `Jupyter Server exited during start-up (${exitInfo.error?.message ?? `exit code ${exitInfo.code}`}). ` +
           `Check that ${pythonPath} can import jupyter_server and ipykernel. Output:\n${tail}`,
