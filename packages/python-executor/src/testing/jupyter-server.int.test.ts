@@ -1,7 +1,8 @@
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ContainerConfigurationError } from "@execkit/errors";
+import { ContainerConfigurationError, ContainerConnectivityError } from "@execkit/errors";
 import { describe, expect, it } from "vitest";
 import { defaultTestPython, isJupyterAvailable, startJupyterServer } from "./jupyter-server";
 
@@ -87,6 +88,53 @@ describe.skipIf(!available)("startJupyterServer", () => {
       expect(failure).toBeInstanceOf(ContainerConfigurationError);
       expect((failure as ContainerConfigurationError).configKey).toBe("pythonPath");
     } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a bad fixed port or token with a configuration error that does not quote the token", {
+    timeout: 30_000,
+  }, async () => {
+    const root = await mkdtemp(join(tmpdir(), "execkit-fixture-"));
+    try {
+      for (const port of [0, 70_000, 1.5]) {
+        const failure = await startJupyterServer({ pythonPath: python, rootDir: root, port }).catch(
+          (e: unknown) => e,
+        );
+        expect(failure).toBeInstanceOf(ContainerConfigurationError);
+        expect((failure as ContainerConfigurationError).configKey).toBe("port");
+      }
+      const badToken = "short token!";
+      const failure = await startJupyterServer({ pythonPath: python, rootDir: root, token: badToken }).catch(
+        (e: unknown) => e,
+      );
+      expect(failure).toBeInstanceOf(ContainerConfigurationError);
+      expect((failure as ContainerConfigurationError).configKey).toBe("token");
+      expect(JSON.stringify(failure) + String((failure as Error).message)).not.toContain(badToken);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it("reports a fixed port that is already taken as a connectivity error naming the port", {
+    timeout: 90_000,
+  }, async () => {
+    const root = await mkdtemp(join(tmpdir(), "execkit-fixture-"));
+    const sockets = new Set<import("node:net").Socket>();
+    const blocker = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((done) => blocker.listen(0, "127.0.0.1", done));
+    const address = blocker.address();
+    const port = typeof address === "object" && address !== null ? address.port : 0;
+    try {
+      const failure = await startJupyterServer({ pythonPath: python, rootDir: root, port }).catch(
+        (e: unknown) => e,
+      );
+      expect(failure).toBeInstanceOf(ContainerConnectivityError);
+      expect((failure as ContainerConnectivityError).port).toBe(port);
+    } finally {
+      // close() alone would wait for the readiness probe's idle sockets; they are ours to end.
+      blocker.close();
+      for (const socket of sockets) socket.destroy();
       await rm(root, { recursive: true, force: true });
     }
   });
