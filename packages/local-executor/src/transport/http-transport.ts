@@ -208,6 +208,24 @@ export class HttpTransport {
     mergeHeaders(headers, req.headers);
     if (material) mergeHeaders(headers, material.headers);
     const startedAt = Date.now();
+    // Every outcome of this attempt (a body, a stream, an error) is logged with the same request fields.
+    const logExchange = (
+      outcome:
+        | { status: number; responseHeaders: Record<string, string>; responseBody: string }
+        | { error: string },
+    ) => {
+      if (!logger.enabled) return;
+      logger.log({
+        kind: req.kind,
+        method: req.method,
+        url,
+        attempt: attemptNumber,
+        requestHeaders: headers,
+        requestBody: req.body,
+        startedAt,
+        ...outcome,
+      });
+    };
     let phase: "headers" | "body" = "headers";
     let progress: { headersReceived: boolean } | undefined;
     // undici's own timers tick at about one second, fine for the default 30 s but not for a 200 ms limit: short
@@ -249,20 +267,7 @@ export class HttpTransport {
         unlink?.();
         const responseHeaders = flattenHeaders(response.headers);
         const { status, text } = response;
-        if (logger.enabled) {
-          logger.log({
-            kind: req.kind,
-            method: req.method,
-            url,
-            attempt: attemptNumber,
-            requestHeaders: headers,
-            requestBody: req.body,
-            status,
-            responseHeaders,
-            responseBody: text,
-            startedAt,
-          });
-        }
+        logExchange({ status, responseHeaders, responseBody: text });
         return { status, headers: responseHeaders, url, text };
       }
       // Streams (downloads): the caller's signal is passed straight through; headers must arrive within timeoutMs
@@ -284,55 +289,20 @@ export class HttpTransport {
         if (timer) clearTimeout(timer);
         const stream = response.body as unknown as Readable;
         if (unlink) stream.once("close", unlink);
-        if (logger.enabled) {
-          logger.log({
-            kind: req.kind,
-            method: req.method,
-            url,
-            attempt: attemptNumber,
-            requestHeaders: headers,
-            requestBody: req.body,
-            status,
-            responseHeaders,
-            responseBody: "<streamed binary content>",
-            startedAt,
-          });
-        }
+        logExchange({ status, responseHeaders, responseBody: "<streamed binary content>" });
         return { status, headers: responseHeaders, url, stream };
       }
       const text = await response.body.text();
       if (timer) clearTimeout(timer);
       unlink?.();
-      if (logger.enabled) {
-        logger.log({
-          kind: req.kind,
-          method: req.method,
-          url,
-          attempt: attemptNumber,
-          requestHeaders: headers,
-          requestBody: req.body,
-          status,
-          responseHeaders,
-          responseBody: text,
-          startedAt,
-        });
-      }
+      logExchange({ status, responseHeaders, responseBody: text });
       return { status, headers: responseHeaders, url, text };
     } catch (cause) {
       if (timer) clearTimeout(timer);
       unlink?.();
       if (progress?.headersReceived) phase = "body";
       const error = this.#classify(req, cause, { phase, signal, timedOut });
-      logger.log({
-        kind: req.kind,
-        method: req.method,
-        url,
-        attempt: attemptNumber,
-        requestHeaders: headers,
-        requestBody: req.body,
-        startedAt,
-        error: error.message,
-      });
+      logExchange({ error: error.message });
       throw error;
     }
   }
