@@ -1,28 +1,15 @@
-import type { ServerResponse } from "node:http";
 import { InvalidConfigurationError, RequestAbortedError } from "@execkit/errors";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { acmeModel } from "../test/acme-spec";
-import { type LoopbackServer, startLoopbackServer } from "../test/loopback";
+import { sendJson as json, type LoopbackServer, useLoopbackServer } from "../test/loopback";
 import { type BatchItemResult, LocalExecutor } from "./index";
 
-function json(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { "content-type": "application/json" });
-  response.end(JSON.stringify(body));
-}
-
 describe("executeBatch onSettled progress", () => {
+  const loopback = useLoopbackServer<LocalExecutor>();
+  const executors = loopback.executors;
   let server: LoopbackServer;
-  const executors: LocalExecutor[] = [];
-
-  beforeAll(async () => {
-    server = await startLoopbackServer();
-  });
-  afterEach(async () => {
-    await Promise.all(executors.splice(0).map((executor) => executor.close()));
-    server.requests.length = 0;
-  });
-  afterAll(async () => {
-    await server.close();
+  beforeAll(() => {
+    server = loopback.server;
   });
 
   function make(): LocalExecutor {

@@ -9,40 +9,29 @@ import {
   ResponseFormatError,
   TokenRefreshError,
 } from "@execkit/errors";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { acmeModel } from "../test/acme-spec";
-import { type LoopbackServer, type ReceivedRequest, startLoopbackServer } from "../test/loopback";
+import {
+  sendJson as json,
+  type LoopbackServer,
+  type ReceivedRequest,
+  startLoopbackServer,
+  useLoopbackServer,
+} from "../test/loopback";
 import { LocalExecutor, type LocalExecutorOptions } from "./index";
 
 const FAST_RETRY = { maxAttempts: 3, initialDelaySeconds: 0.005, maxDelaySeconds: 5, jitter: false };
-
-function json(
-  response: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  response.writeHead(status, { "content-type": "application/json", ...headers });
-  response.end(JSON.stringify(body));
-}
 
 const apiRequests = (server: LoopbackServer) => server.requests.filter((r) => r.url.startsWith("/api/"));
 const tokenRequests = (server: LoopbackServer) =>
   server.requests.filter((r) => r.url.startsWith("/oauth/token"));
 
 describe("fault matrix on a loopback server", () => {
+  const loopback = useLoopbackServer<LocalExecutor>();
+  const executors = loopback.executors;
   let server: LoopbackServer;
-  const executors: LocalExecutor[] = [];
-
-  beforeAll(async () => {
-    server = await startLoopbackServer();
-  });
-  afterEach(async () => {
-    await Promise.all(executors.splice(0).map((executor) => executor.close()));
-    server.requests.length = 0;
-  });
-  afterAll(async () => {
-    await server.close();
+  beforeAll(() => {
+    server = loopback.server;
   });
 
   function bearerExecutor(options: Partial<LocalExecutorOptions> = {}): LocalExecutor {

@@ -1,5 +1,4 @@
 import { readFileSync, rmSync } from "node:fs";
-import type { ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isDownloadResult, Secret } from "@execkit/core";
@@ -10,34 +9,22 @@ import {
   PaginationLimitError,
   ResponseFormatError,
 } from "@execkit/errors";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { acmeModel } from "../test/acme-spec";
-import { type LoopbackServer, startLoopbackServer } from "../test/loopback";
+import {
+  sendJson as json,
+  type LoopbackServer,
+  startLoopbackServer,
+  useLoopbackServer,
+} from "../test/loopback";
 import { LocalExecutor, type LocalExecutorOptions } from "./index";
 
-function json(
-  response: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  response.writeHead(status, { "content-type": "application/json", ...headers });
-  response.end(JSON.stringify(body));
-}
-
 describe("LocalExecutor on a loopback server", () => {
+  const loopback = useLoopbackServer<LocalExecutor>();
+  const executors = loopback.executors;
   let server: LoopbackServer;
-  const executors: LocalExecutor[] = [];
-
-  beforeAll(async () => {
-    server = await startLoopbackServer();
-  });
-  afterEach(async () => {
-    await Promise.all(executors.splice(0).map((executor) => executor.close()));
-    server.requests.length = 0;
-  });
-  afterAll(async () => {
-    await server.close();
+  beforeAll(() => {
+    server = loopback.server;
   });
 
   function make(options: Partial<LocalExecutorOptions> = {}): LocalExecutor {

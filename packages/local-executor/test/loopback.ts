@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { connect } from "node:net";
 import { Agent } from "undici";
+import { afterAll, afterEach, beforeAll } from "vitest";
 
 /** A request as a loopback test server saw it. */
 export interface ReceivedRequest {
@@ -81,4 +82,44 @@ export function loopbackAgent(port: number): Agent {
       socket.once("error", (error) => callback(error, null));
     },
   });
+}
+
+/**
+ * One loopback server for a `describe` block: started before its tests, its recorded requests cleared and every
+ * executor pushed to `executors` closed after each test, and stopped at the end.
+ */
+export function useLoopbackServer<T extends { close(): Promise<void> }>(): {
+  readonly server: LoopbackServer;
+  readonly executors: T[];
+} {
+  let server: LoopbackServer | undefined;
+  const executors: T[] = [];
+  beforeAll(async () => {
+    server = await startLoopbackServer();
+  });
+  afterEach(async () => {
+    await Promise.all(executors.splice(0).map((executor) => executor.close()));
+    if (server) server.requests.length = 0;
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  return {
+    get server(): LoopbackServer {
+      if (!server) throw new Error("useLoopbackServer: the server starts in beforeAll; use it inside a test");
+      return server;
+    },
+    executors,
+  };
+}
+
+/** Answers with a JSON body. */
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  response.writeHead(status, { "content-type": "application/json", ...headers });
+  response.end(JSON.stringify(body));
 }
