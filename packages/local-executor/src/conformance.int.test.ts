@@ -11,33 +11,13 @@ import {
   generateParams,
   listSharedSpecs,
   type MockApi,
-  type MockApiOptions,
   needsInitialRefresh,
   primaryScheme,
+  sharedSpecResponses,
   startMockApi,
 } from "@execkit/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { LocalExecutor } from "./local-executor";
-
-/**
- * Three response schemas contradict their own operation (see airbyte-golden/README.md); the mock serves the
- * shape the API really sends for them, as the golden traffic does.
- */
-const RESPONSE_PATCHES: Record<string, MockApiOptions["responses"]> = {
-  "google-ads": {
-    "accessible_customers.list": { resourceNames: ["customers/1234567890", "customers/2345678901"] },
-  },
-  gong: {
-    "library_folder_content.list": (_page: number, synthesized: unknown) => {
-      const body = synthesized as { calls?: Record<string, unknown>[] };
-      body.calls = (body.calls ?? []).map((call, i) => ({ ...call, isPrivate: i % 2 === 0 }));
-      return body;
-    },
-  },
-  "amazon-seller-partner": {
-    "orders.get": { payload: { AmazonOrderId: "AmazonOrderId-0", OrderStatus: "Shipped" } },
-  },
-};
 
 /**
  * The only Jinja the 41 specs put in record transforms and filters: `record.<path>`, `not`, and
@@ -134,7 +114,7 @@ describeWithSharedSpecs("conformance: every operation of every shared spec again
   for (const spec of specs) {
     it(spec.name, async () => {
       const model = loadConnectorModel(spec.file);
-      const mock = await startMockApi(model, { responses: RESPONSE_PATCHES[spec.name] });
+      const mock = await startMockApi(model, { responses: sharedSpecResponses(spec.name) });
       const failures: string[] = [];
       let passed = 0;
       let optionalPassed = 0;

@@ -1,24 +1,7 @@
 import { loadConnectorModel } from "@execkit/core";
-import { describeWithSharedSpecs, type MockApiOptions, primaryScheme, startMockApi } from "@execkit/testing";
+import { describeWithSharedSpecs, primaryScheme, sharedSpecResponses, startMockApi } from "@execkit/testing";
 import { afterAll, expect, it } from "vitest";
 import { LocalExecutor } from "./local-executor";
-
-/** The three response schemas that contradict their operation (airbyte-golden/README.md), served as the API sends them. */
-const PATCHES: Record<string, MockApiOptions["responses"]> = {
-  "google-ads": {
-    "accessible_customers.list": { resourceNames: ["customers/1234567890", "customers/2345678901"] },
-  },
-  gong: {
-    "library_folder_content.list": (_page: number, synthesized: unknown) => {
-      const body = synthesized as { calls?: Record<string, unknown>[] };
-      body.calls = (body.calls ?? []).map((call, i) => ({ ...call, isPrivate: i % 2 === 0 }));
-      return body;
-    },
-  },
-  "amazon-seller-partner": {
-    "orders.get": { payload: { AmazonOrderId: "AmazonOrderId-0", OrderStatus: "Shipped" } },
-  },
-};
 
 /**
  * Why a probe may be unhealthy without anything being wrong with the executor: the spec gives the probe no way
@@ -52,7 +35,7 @@ describeWithSharedSpecs("health checks against every spec", (specs) => {
   for (const spec of specs) {
     it(spec.name, { timeout: 60_000 }, async () => {
       const model = loadConnectorModel(spec.file);
-      const mock = await startMockApi(model, { responses: PATCHES[spec.name] });
+      const mock = await startMockApi(model, { responses: sharedSpecResponses(spec.name) });
       const scheme = primaryScheme(model);
       const executor = new LocalExecutor({
         model,

@@ -2,27 +2,15 @@ import { loadConnectorModel } from "@execkit/core";
 import {
   describeWithSharedSpecs,
   generateParams,
-  type MockApiOptions,
   planPagination,
   primaryScheme,
+  sharedSpecResponses,
   startMockApi,
 } from "@execkit/testing";
 import { afterAll, expect, it } from "vitest";
 import { LocalExecutor } from "./local-executor";
 
 const PAGES = 3;
-const PATCHES: Record<string, MockApiOptions["responses"]> = {
-  "google-ads": {
-    "accessible_customers.list": { resourceNames: ["customers/1234567890", "customers/2345678901"] },
-  },
-  gong: {
-    "library_folder_content.list": (_page: number, synthesized: unknown) => {
-      const body = synthesized as { calls?: Record<string, unknown>[] };
-      body.calls = (body.calls ?? []).map((call, i) => ({ ...call, isPrivate: i % 2 === 0 }));
-      return body;
-    },
-  },
-};
 
 /**
  * Pages a client can follow: the meta extractor exposes a next URL, or a cursor with a param to send it back in.
@@ -69,7 +57,7 @@ describeWithSharedSpecs("paginate follows every spec's own pagination style", (s
   for (const spec of specs) {
     it(spec.name, { timeout: 60_000 }, async () => {
       const model = loadConnectorModel(spec.file);
-      const mock = await startMockApi(model, { pages: PAGES, responses: PATCHES[spec.name] });
+      const mock = await startMockApi(model, { pages: PAGES, responses: sharedSpecResponses(spec.name) });
       const scheme = primaryScheme(model);
       const executor = new LocalExecutor({
         model,

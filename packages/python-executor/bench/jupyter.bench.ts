@@ -16,6 +16,7 @@ import { JupyterRestClient } from "../src/execution/jupyter/jupyter-rest-client"
 import { KernelChannel } from "../src/execution/jupyter/kernel-channel";
 import type { ExecutionModeConfig } from "../src/execution/types";
 import { defaultTestPython, isJupyterAvailable, startJupyterServer } from "../src/testing/jupyter-server";
+import { median, time } from "./bench-stats";
 
 /** What one benchmark reports. */
 export interface JupyterBenchResult {
@@ -117,18 +118,6 @@ export default async function benchJupyter(): Promise<JupyterBenchResult> {
     await server.stop();
     await rm(root, { recursive: true, force: true });
   }
-}
-
-async function time(task: () => Promise<void>): Promise<number> {
-  const started = performance.now();
-  await task();
-  return performance.now() - started;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { isApprovalInterrupt, LocalCodeRunner, PythonExecutorService } from "../src/index";
+import { median, time } from "./bench-stats";
 
 /** What one benchmark reports. */
 export interface ServiceBenchResult {
@@ -138,18 +139,6 @@ export default async function benchService(): Promise<ServiceBenchResult> {
     await service.close();
     await rm(root, { recursive: true, force: true });
   }
-}
-
-async function time(task: () => Promise<void>): Promise<number> {
-  const started = performance.now();
-  await task();
-  return performance.now() - started;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -61,4 +61,5 @@ export {
   sharedGoldenDir,
   sharedSpecsDir,
 } from "./shared-dir";
+export { sharedSpecResponses } from "./shared-spec-responses";
 export { type SynthesizeOptions, synthesizeValue } from "./synthesize-response";
