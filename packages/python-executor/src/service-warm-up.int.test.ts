@@ -2,13 +2,13 @@
  * The service's warm-up: `warmUp()` and the first request start the analyzer and a spare interpreter ahead of
  * the run, and `close()` takes them down again. Needs python3 (EXECKIT_PYTHON, default /usr/bin/python3).
  */
-import { readdir, readFile } from "node:fs/promises";
 import { Command } from "@langchain/langgraph";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isApprovalInterrupt } from "./approval/approval-request";
 import type { ExecutionModeConfig } from "./execution/types";
 import { PythonExecutorService } from "./service";
 import { outcome, ScriptedAnalyzer, ScriptedRunner, temporaryRoot } from "./service-test-support";
+import { childProcesses } from "./testing/process-table";
 
 const PYTHON = process.env.EXECKIT_PYTHON ?? "/usr/bin/python3";
 const REQUEST = {
@@ -29,18 +29,11 @@ afterEach(async () => {
 
 /** Live Python children of this process, by role: spare wrappers (`--serve-fd`) and analyzers. */
 async function pythonChildren(): Promise<{ spares: number[]; analyzers: number[] }> {
-  const spares: number[] = [];
-  const analyzers: number[] = [];
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (fields[0] === "Z" || Number(fields[1]) !== process.pid) continue;
-    const cmdline = await readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => "");
-    if (cmdline.includes("--serve-fd")) spares.push(Number(entry));
-    else if (cmdline.includes("analyzer.py")) analyzers.push(Number(entry));
-  }
-  return { spares, analyzers };
+  const children = await childProcesses(process.pid);
+  return {
+    spares: children.filter((child) => child.args.includes("--serve-fd")).map((child) => child.pid),
+    analyzers: children.filter((child) => child.args.includes("analyzer.py")).map((child) => child.pid),
+  };
 }
 
 function service(): PythonExecutorService {

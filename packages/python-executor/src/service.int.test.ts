@@ -23,6 +23,7 @@ import type { CodeRunner, CodeRunRequest } from "./execution/types";
 import type { PythonServiceResult } from "./models/result";
 import { PythonExecutorService } from "./service";
 import { fenced, listNotebooks, RecordingChatModel, temporaryRoot } from "./service-test-support";
+import { listProcesses } from "./testing/process-table";
 
 const PYTHON = process.env.EXECKIT_PYTHON ?? "/usr/bin/python3";
 const PACKAGE_ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
@@ -86,14 +87,11 @@ function validateNotebooks(paths: readonly string[]): Promise<number> {
   });
 }
 
-/** Command lines of running processes that mention `text` (our python runs carry their folder in argv). */
-function processesMentioning(text: string): Promise<string[]> {
-  return new Promise((done, fail) => {
-    execFile("ps", ["-eo", "pid=,args="], { timeout: 10_000 }, (error, stdout) => {
-      if (error) fail(error);
-      else done(stdout.split("\n").filter((line) => line.includes(text) && !line.includes(" ps ")));
-    });
-  });
+/** Command lines of live processes that mention `text` (our python runs carry their folder in argv). */
+async function processesMentioning(text: string): Promise<string[]> {
+  return (await listProcesses())
+    .filter((entry) => entry.args.includes(text))
+    .map((entry) => `${entry.pid} ${entry.args}`);
 }
 
 describe("PythonExecutorService with real python3 (local mode)", () => {

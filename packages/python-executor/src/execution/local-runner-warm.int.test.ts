@@ -1,11 +1,12 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chmod, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createExecutionFolder } from "../files/execution-folder";
+import { childProcesses } from "../testing/process-table";
 import { LocalCodeRunner } from "./local-runner";
 import type { CodeRunRequest, ExecutionModeConfig } from "./types";
 import { wrapperScriptPath } from "./wrapper";
@@ -51,18 +52,11 @@ async function request(code: string, mode = READ_ONLY): Promise<CodeRunRequest> 
   };
 }
 
-/** Live spare wrappers (`wrapper.py --serve-fd`) whose parent is `parent`, read from /proc. */
+/** Live spare wrappers (`wrapper.py --serve-fd`) whose parent is `parent`. */
 async function sparesOf(parent: number): Promise<number[]> {
-  const found: number[] = [];
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (fields[0] === "Z" || Number(fields[1]) !== parent) continue;
-    const cmdline = await readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => "");
-    if (cmdline.includes("--serve-fd")) found.push(Number(entry));
-  }
-  return found;
+  return (await childProcesses(parent))
+    .filter((child) => child.args.includes("--serve-fd"))
+    .map((child) => child.pid);
 }
 
 function isAlive(pid: number): boolean {
@@ -90,11 +84,13 @@ describe("LocalCodeRunner: warm start", () => {
     const runner = new LocalCodeRunner({ pythonPath: PYTHON });
     try {
       await runner.warmUp(READ_ONLY);
-      expect(await sparesOf(process.pid)).toHaveLength(1);
+      const spares = await sparesOf(process.pid);
+      expect(spares).toHaveLength(1);
       await sleep(500);
       const first = (await runner.run(await request(`${WHO_AM_I}\nimport builtins\nbuiltins.leak = 1`)))
         .results as { pid: number; age: number };
-      // The process existed before the run began: the interpreter's start-up was not part of the run.
+      // The spare started before the run began, so the interpreter's start-up was not part of the run.
+      expect(first.pid).toBe(spares[0]);
       expect(first.age).toBeGreaterThanOrEqual(0.35);
 
       await runner.warmUp(READ_ONLY);
@@ -137,18 +133,26 @@ describe("LocalCodeRunner: warm start", () => {
     const runner = new LocalCodeRunner({ pythonPath: PYTHON, parentEnvironment });
     try {
       await runner.warmUp(READ_ONLY);
-      await sleep(400);
+      const spares = await sparesOf(process.pid);
+      expect(spares).toHaveLength(1);
       parentEnvironment.LANG = "en_US.UTF-8";
-      const changed = (await runner.run(await request(WHO_AM_I))).results as { lang: string; age: number };
+      // Process ids, not start-up times, tell a spare from a fresh process: timings drift on a loaded machine.
+      const changed = (await runner.run(await request(WHO_AM_I))).results as { lang: string; pid: number };
       expect(changed.lang).toBe("en_US.UTF-8");
-      expect(changed.age).toBeLessThan(0.35);
+      expect(spares).not.toContain(changed.pid);
 
       // A mode with other variables does not get the read-only mode's spare either.
       await runner.warmUp(READ_ONLY);
+      const readOnlySpares = await sparesOf(process.pid);
+      expect(readOnlySpares.length).toBeGreaterThan(0);
       const other: ExecutionModeConfig = { ...READ_ONLY, environment: { EPICS_CA_ADDR_LIST: "10.0.0.1" } };
       const code = `${WHO_AM_I}\nresults['epics'] = os.environ['EPICS_CA_ADDR_LIST']`;
-      const outcome = (await runner.run(await request(code, other))).results as { epics: string };
+      const outcome = (await runner.run(await request(code, other))).results as {
+        epics: string;
+        pid: number;
+      };
       expect(outcome.epics).toBe("10.0.0.1");
+      expect(readOnlySpares).not.toContain(outcome.pid);
     } finally {
       await runner.close();
     }
@@ -160,11 +164,12 @@ describe("LocalCodeRunner: warm start", () => {
     const before = await stat(script);
     try {
       await runner.warmUp(READ_ONLY);
-      await sleep(500);
+      const spares = await sparesOf(process.pid);
+      expect(spares).toHaveLength(1);
       // A reinstall shows as a new modification time (the content is left alone: the tree is shared).
       await utimes(script, before.atime, new Date(before.mtimeMs + 5_000));
       const outcome = await runner.run(await request(WHO_AM_I));
-      expect((outcome.results as { age: number }).age).toBeLessThan(0.35);
+      expect(spares).not.toContain((outcome.results as { pid: number }).pid);
       expect(await readFile(outcome.wrapperPath, "utf8")).toBe(await readFile(script, "utf8"));
     } finally {
       await utimes(script, before.atime, before.mtime);

@@ -11,6 +11,7 @@ import {
 } from "@execkit/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createExecutionFolder, type ExecutionFolder } from "../files/execution-folder";
+import { listProcesses } from "../testing/process-table";
 import { LocalCodeRunner } from "./local-runner";
 import type { CodeRunRequest, ExecutionModeConfig } from "./types";
 
@@ -74,16 +75,9 @@ async function caught(promise: Promise<unknown>): Promise<unknown> {
   throw new Error("expected the run to fail");
 }
 
-/** Live (non-zombie) processes whose process group is `pgid`, read from /proc. */
+/** Live (non-zombie) processes whose process group is `pgid`. */
 async function liveGroupMembers(pgid: number): Promise<number[]> {
-  const members: number[] = [];
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (Number(fields[2]) === pgid && fields[0] !== "Z") members.push(Number(entry));
-  }
-  return members;
+  return (await listProcesses()).filter((entry) => entry.pgid === pgid).map((entry) => entry.pid);
 }
 
 async function waitForNoMembers(pgid: number): Promise<number[]> {

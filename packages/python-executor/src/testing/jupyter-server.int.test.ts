@@ -1,10 +1,11 @@
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ContainerConfigurationError, ContainerConnectivityError } from "@execkit/errors";
 import { describe, expect, it } from "vitest";
 import { defaultTestPython, isJupyterAvailable, startJupyterServer } from "./jupyter-server";
+import { childProcesses } from "./process-table";
 
 const python = defaultTestPython();
 const available = await isJupyterAvailable(python);
@@ -21,18 +22,6 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-/** Processes whose parent is `pid` (Linux /proc). */
-async function children(pid: number): Promise<number[]> {
-  const found: number[] = [];
-  for (const name of await readdir("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    const stat = await readFile(`/proc/${name}/stat`, "utf8").catch(() => "");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (Number(fields[1]) === pid) found.push(Number(name));
-  }
-  return found;
 }
 
 describe("isJupyterAvailable", () => {
@@ -64,7 +53,7 @@ describe.skipIf(!available)("startJupyterServer", () => {
         path: string;
       };
       expect(contents.path).toBe("");
-      const kernels = await children(server.pid);
+      const kernels = (await childProcesses(server.pid)).map((entry) => entry.pid);
       expect(kernels.length).toBeGreaterThan(0);
       await server.stop();
       expect(alive(server.pid)).toBe(false);

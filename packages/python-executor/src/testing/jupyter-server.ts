@@ -6,13 +6,14 @@
 
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { delay } from "@execkit/core";
 import { ContainerConfigurationError, ContainerConnectivityError, Redactor } from "@execkit/errors";
 import { request } from "undici";
+import { childProcesses } from "./process-table";
 
 /** Options of {@link startJupyterServer}. */
 export interface StartJupyterServerOptions {
@@ -270,14 +271,15 @@ async function stopServer(
     await Promise.race([exited, delay(100)]);
     return;
   }
-  const kernels = await childPids(pid);
+  const kernels = (await childProcesses(pid)).map((entry) => entry.pid);
   signalGroup(pid, "SIGTERM");
   const clean = await Promise.race([exited.then(() => true), delay(STOP_GRACE_MS).then(() => false)]);
   if (!clean) {
     signalGroup(pid, "SIGKILL");
     await Promise.race([exited, delay(2_000)]);
   }
-  for (const kernel of [...kernels, ...(await childPids(pid))]) signalGroup(kernel, "SIGKILL");
+  for (const kernel of [...kernels, ...(await childProcesses(pid)).map((entry) => entry.pid)])
+    signalGroup(kernel, "SIGKILL");
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
@@ -290,32 +292,6 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
       // Already gone.
     }
   }
-}
-
-/** Direct children of `pid`, read from /proc (Linux); empty elsewhere. */
-async function childPids(pid: number): Promise<number[]> {
-  let entries: string[];
-  try {
-    entries = await readdir("/proc");
-  } catch {
-    return [];
-  }
-  const children: number[] = [];
-  await Promise.all(
-    entries
-      .filter((name) => /^\d+$/.test(name))
-      .map(async (name) => {
-        try {
-          const stat = await readFile(`/proc/${name}/stat`, "utf8");
-          // The command name may contain spaces and parentheses; fields after the last ")" are fixed.
-          const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-          if (Number(fields[1]) === pid) children.push(Number(name));
-        } catch {
-          // The process ended while we looked.
-        }
-      }),
-  );
-  return children;
 }
 
 function freePort(): Promise<number> {
