@@ -1,7 +1,3 @@
-import { defineProject } from "vitest/config";
-import { workspaceSourceAliases } from "../../vitest.shared";
+import { packageTestConfig } from "../../vitest.shared";
 
-export default defineProject({
-  resolve: { alias: workspaceSourceAliases },
-  test: { name: "@execkit/python-executor", testTimeout: 30_000, hookTimeout: 60_000 },
-});
+export default packageTestConfig("@execkit/python-executor");
