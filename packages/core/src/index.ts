@@ -1,5 +1,6 @@
 // Every export of this file is public API of @execkit/core.
 export { Action, isAction, READ_ONLY_ACTIONS, SPEC_ACTIONS } from "./action";
+export { type ByteStreamContext, bufferToByteStream, toByteStream } from "./byte-stream";
 export { AUTH_MAPPING_KEYS, defaultAuthConfig } from "./connector/build-auth";
 export {
   acceptsLimit,

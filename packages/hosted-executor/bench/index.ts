@@ -8,6 +8,10 @@
  * - `local`: the cloud runs a real LocalExecutor against the mock API of the stripe spec, as the fake cloud is
  *   meant to be used (skipped when the shared specs are absent).
  *
+ * First, a 1 GiB download through the fake cloud (see `download.ts`): throughput and peak RSS growth against a
+ * raw undici POST streaming the same body. RSS growth ratio target <= 2x; a buffered read grows by the whole
+ * file, about 16x.
+ *
  * Run: pnpm --filter @execkit/hosted-executor bench  (ITERATIONS=5000 to measure longer)
  */
 import {
@@ -20,6 +24,7 @@ import { LocalExecutor } from "@execkit/local-executor";
 import { listSharedSpecs, primaryScheme, startFakeCloud, startMockApi } from "@execkit/testing";
 import { Agent, request } from "undici";
 import { HostedExecutor } from "../src/index";
+import { measureDownload } from "./download";
 
 const ITERATIONS = Number(process.env.ITERATIONS ?? 2_000);
 const WARMUP = 200;
@@ -60,6 +65,7 @@ interface Scenario {
 }
 
 async function main(): Promise<void> {
+  await measureDownload();
   await measure({ name: "stub cloud (constant answer)", executor: () => stubExecutor, config: CONFIG });
   const stripe = listSharedSpecs().find((spec) => spec.name === "stripe");
   if (!stripe) {

@@ -1,3 +1,4 @@
+import { toByteStream } from "@execkit/core";
 import {
   type HTTPClientError,
   type Redactor,
@@ -20,7 +21,10 @@ export interface CloudCall {
   body?: unknown;
   /** True for the token call, whose 401/403 become a `TokenRefreshError`. */
   tokenCall?: boolean;
-  /** Keep a successful body that is not JSON as bytes (downloads) instead of decoding it. */
+  /**
+   * Hand a successful body that is not JSON (a download) back unread, as a stream the caller pulls from,
+   * instead of decoding it.
+   */
   binary?: boolean;
   /** A non-2xx answer this returns true for is handed back instead of becoming a status error. */
   accept?: (response: CloudResponse) => boolean;
@@ -89,6 +93,8 @@ export class CloudTransport {
         ? new Deadline(timeoutMs, [lifetime, signal])
         : undefined;
     let answer: CloudResponse;
+    // A streamed body outlives this call: the caller's signal and close() must still reach it.
+    let streaming = false;
     try {
       for (let hop = 0; ; hop++) {
         const response = await request(url, {
@@ -126,28 +132,42 @@ export class CloudTransport {
         const responseHeaders = response.headers;
         const binary =
           call.binary === true && response.statusCode < 300 && !isJson(responseHeaders["content-type"]);
-        answer = binary
-          ? {
+        if (binary) {
+          streaming = true;
+          // The whole-attempt timer covered the wait for the headers; from here undici's body timeout bounds
+          // each wait for more bytes, so a large download is not cut off for taking long in total.
+          deadline?.stopTimer();
+          answer = {
+            method,
+            url,
+            status: response.statusCode,
+            headers: responseHeaders,
+            text: "",
+            stream: toByteStream(response.body, {
               method,
               url,
-              status: response.statusCode,
-              headers: responseHeaders,
-              text: "",
-              bytes: new Uint8Array(await response.body.arrayBuffer()),
-            }
-          : {
-              method,
-              url,
-              status: response.statusCode,
-              headers: responseHeaders,
-              text: await response.body.text(),
-            };
+              redactor: this.#options.redactor,
+              // The request's own signal: it aborts for the caller's signal and for close() alike.
+              signal: deadline?.signal ?? lifetime,
+              timeoutMs,
+              onSettled: () => deadline?.dispose(),
+            }),
+          };
+          break;
+        }
+        answer = {
+          method,
+          url,
+          status: response.statusCode,
+          headers: responseHeaders,
+          text: await response.body.text(),
+        };
         break;
       }
     } catch (error) {
       throw this.#failure(error, signal, method, url, deadline?.timedOut === true);
     } finally {
-      deadline?.dispose();
+      if (!streaming) deadline?.dispose();
     }
     if ((answer.status < 200 || answer.status >= 300) && !call.accept?.(answer)) {
       throw cloudStatusError(answer, this.#options.redactor, { tokenCall: call.tokenCall });
@@ -217,6 +237,11 @@ class Deadline {
 
   get signal(): AbortSignal {
     return this.#controller.signal;
+  }
+
+  /** Ends the time limit but keeps the parents linked (a body still being streamed). */
+  stopTimer(): void {
+    clearTimeout(this.#timer);
   }
 
   /** True when the timeout, not a parent, aborted the request. */

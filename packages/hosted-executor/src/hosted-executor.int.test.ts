@@ -15,7 +15,14 @@ import {
 import { type FakeCloud, startFakeCloud } from "@execkit/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import type { HostedExecutor } from "./hosted-executor";
-import { CLIENT_SECRET, CONNECTOR, DOWNLOAD_BYTES, hostedFor, startTestCloud } from "./test-fixtures";
+import {
+  CLIENT_SECRET,
+  CONNECTOR,
+  DOWNLOAD_BYTES,
+  hostedFor,
+  recordsExecutor,
+  startTestCloud,
+} from "./test-fixtures";
 
 let cloud: FakeCloud;
 let executor: HostedExecutor | undefined;
@@ -603,4 +610,104 @@ it("uses the secret only in the token body", async () => {
   await executor.execute("customers", "list");
   const carrying = cloud.requests.filter((record) => JSON.stringify(record).includes(CLIENT_SECRET));
   expect(carrying.map((record) => record.endpoint)).toEqual(["token"]);
+});
+
+describe("downloads, streamed", () => {
+  /** A cloud whose download sends `chunks` one by one, each only once `release(i)` was called for it. */
+  async function gatedCloud(chunks: string[], options: { failAfter?: number; gapMs?: number } = {}) {
+    const gates = chunks.map(() => {
+      let resolve!: () => void;
+      const promise = new Promise<void>((done) => {
+        resolve = done;
+      });
+      return { promise, resolve };
+    });
+    const fake = await startTestCloud({
+      createExecutor: () => ({
+        ...recordsExecutor(),
+        async execute() {
+          return {
+            success: true,
+            data: {
+              async *[Symbol.asyncIterator]() {
+                for (const [index, chunk] of chunks.entries()) {
+                  if (options.gapMs === undefined) await gates[index]!.promise;
+                  else if (index > 0) await new Promise((resolve) => setTimeout(resolve, options.gapMs));
+                  if (index === options.failAfter) throw new Error("the file store went away");
+                  yield Buffer.from(chunk);
+                }
+              },
+            },
+            meta: null,
+          };
+        },
+      }),
+    });
+    return { fake, release: (index: number) => gates[index]!.resolve() };
+  }
+
+  it("hands the bytes over as they arrive, before the cloud has sent the rest", async () => {
+    const { fake, release } = await gatedCloud(["first-", "second"]);
+    cloud = fake;
+    executor = hostedFor(cloud);
+    release(0);
+    const result = await executor.execute("customers", "download", { params: { id: "f1" } });
+    expect(isDownloadResult(result)).toBe(true);
+    const reader = (result.data as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+    // The second chunk is still held back by the cloud, so this can only pass if the body is streamed.
+    const first = await reader.next();
+    expect(Buffer.from(first.value as Uint8Array).toString()).toBe("first-");
+    release(1);
+    const rest: Uint8Array[] = [];
+    for (let next = await reader.next(); !next.done; next = await reader.next()) rest.push(next.value);
+    expect(Buffer.concat(rest).toString()).toBe("second");
+  });
+
+  it("is not cut off for taking longer in total than timeoutMs while bytes keep coming", async () => {
+    const chunks = Array.from({ length: 6 }, (_, index) => `chunk-${index};`);
+    const { fake } = await gatedCloud(chunks, { gapMs: 250 });
+    cloud = fake;
+    executor = hostedFor(cloud, { timeoutMs: 1_000, retryConfig: NO_RETRIES });
+    const started = Date.now();
+    const result = await executor.execute("customers", "download");
+    const parts: Uint8Array[] = [];
+    for await (const chunk of result.data as AsyncIterable<Uint8Array>) parts.push(chunk);
+    expect(Buffer.concat(parts).toString()).toBe(chunks.join(""));
+    expect(Date.now() - started).toBeGreaterThan(1_000);
+  });
+
+  it("a body the cloud breaks off is a NetworkError from the stream", async () => {
+    const { fake, release } = await gatedCloud(["partial", "never"], { failAfter: 1 });
+    cloud = fake;
+    executor = hostedFor(cloud, { retryConfig: NO_RETRIES });
+    release(0);
+    const result = await executor.execute("customers", "download");
+    const reader = (result.data as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+    expect(Buffer.from((await reader.next()).value as Uint8Array).toString()).toBe("partial");
+    release(1);
+    const error = await rejection(reader.next());
+    expect(NetworkError.isInstance(error)).toBe(true);
+    expect(error.message).toContain("broke off");
+    expect(error.message).not.toContain(CLIENT_SECRET);
+  });
+
+  it("the caller's signal and close() cancel a download being read", async () => {
+    for (const cancel of ["signal", "close"] as const) {
+      const { fake, release } = await gatedCloud(["first", "held back"]);
+      cloud = fake;
+      executor = hostedFor(cloud, { retryConfig: NO_RETRIES });
+      release(0);
+      const controller = new AbortController();
+      const result = await executor.execute("customers", "download", { signal: controller.signal });
+      const reader = (result.data as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+      expect((await reader.next()).done).toBe(false);
+      const pending = rejection(reader.next());
+      if (cancel === "signal") controller.abort();
+      else await executor.close();
+      const error = await pending;
+      expect(RequestAbortedError.isInstance(error), `${cancel}: ${error.message}`).toBe(true);
+      await executor.close();
+      await cloud.close();
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import type { ByteStream, ExecutionData, ExecutionResult } from "@execkit/core";
+import type { ExecutionData, ExecutionResult } from "@execkit/core";
 import {
   ConnectorAmbiguityError,
   ConnectorNotFoundError,
@@ -98,16 +98,14 @@ export function parseLookupResponse(
  * Turns the execute answer `{result, connector_metadata}` into an {@link ExecutionResult}. A body without a
  * `result` key is a {@link ResponseFormatError}.
  *
- * A download the cloud answers with a body that is not JSON comes back as a byte stream, as from
- * `LocalExecutor`; a body with `"success": false` is a failed result (`error` from `message` or `error`).
+ * A download the cloud answers with a body that is not JSON comes back as a byte stream read from the socket as
+ * the caller consumes it, in constant memory, as from `LocalExecutor`; a body with `"success": false` is a failed result (`error` from `message` or `error`).
  *
  * Differs from the reference: a missing `result` raises a bare `KeyError` there, and it parses every answer,
  * a download's bytes included, as JSON.
  */
 export function parseExecuteResponse(response: CloudResponse, redactor: Redactor): ExecutionResult {
-  if (response.bytes !== undefined) {
-    return { success: true, data: byteStream(response.bytes), error: null, meta: null };
-  }
+  if (response.stream !== undefined) return { success: true, data: response.stream, error: null, meta: null };
   const body = parseJson(response, redactor);
   // A cloud that answers a failed execution with 200 and the result's own `success: false` is taken at its word.
   if (isRecord(body) && body.success === false) return failureFrom(body, response.status, redactor);
@@ -156,17 +154,6 @@ function failureFrom(body: Record<string, unknown>, status: number, redactor: Re
   // Without a `result` the data is `{}`, as the reference's and LocalExecutor's failed results have.
   const data = "result" in body ? (body.result ?? null) : {};
   return { success: false, data: data as ExecutionData, error, meta: null };
-}
-
-/** The bytes as a {@link ByteStream}: they were read whole (the request's timeout covers the body), served in chunks. */
-function byteStream(bytes: Uint8Array): ByteStream {
-  const CHUNK = 64 * 1024;
-  return {
-    async *[Symbol.asyncIterator]() {
-      for (let offset = 0; offset < bytes.length; offset += CHUNK)
-        yield bytes.subarray(offset, offset + CHUNK);
-    },
-  };
 }
 
 function requestInfo(response: CloudResponse): { method: string; url: string } {

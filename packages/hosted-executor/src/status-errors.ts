@@ -1,3 +1,4 @@
+import type { ByteStream } from "@execkit/core";
 import {
   AuthenticationError,
   ConnectorValidationError,
@@ -16,10 +17,13 @@ export interface CloudResponse {
   status: number;
   /** As undici gives them: lower-case names; a repeated header (set-cookie) as an array. */
   headers: Readonly<Record<string, string | string[] | undefined>>;
-  /** The body as UTF-8 text (empty when it was kept as `bytes`). */
+  /** The body as UTF-8 text (empty when it is left unread as `stream`). */
   text: string;
-  /** The raw body, kept instead of `text` for a successful answer that is not JSON (a download). */
-  bytes?: Uint8Array;
+  /**
+   * A successful answer that is not JSON (a download), left on the socket to be read as the caller consumes it,
+   * instead of `text`.
+   */
+  stream?: ByteStream;
 }
 
 /**

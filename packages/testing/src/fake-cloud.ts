@@ -252,12 +252,12 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
     }
     if (!result.success) return executionError(result.error ?? "Execution failed", result.data);
     if (isByteStream(result.data)) {
-      const chunks: Uint8Array[] = [];
-      for await (const chunk of result.data) chunks.push(chunk);
+      // Sent as the executor produces it, as the real cloud streams a download.
       return {
         status: 200,
         headers: { "content-type": "application/octet-stream" },
-        body: Buffer.concat(chunks),
+        body: "",
+        stream: result.data,
       };
     }
     return json(200, { result: result.data ?? null, connector_metadata: result.meta ?? null });
@@ -295,6 +295,12 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
     }
     if (fault?.headers) reply.headers = { ...reply.headers, ...fault.headers };
     if (fault?.retryAfter !== undefined) reply.headers["retry-after"] = String(fault.retryAfter);
+    if (reply.stream && (fault?.malformedBody || fault?.resetMidBody)) {
+      // These faults cut a known body in half, so a streamed one is read whole first.
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of reply.stream) chunks.push(chunk);
+      reply = { status: reply.status, headers: reply.headers, body: Buffer.concat(chunks) };
+    }
     if (fault?.malformedBody) {
       const whole = Buffer.from(reply.body);
       reply = {
@@ -312,7 +318,8 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
       return;
     }
     response.writeHead(reply.status, reply.headers);
-    response.end(reply.body);
+    if (reply.stream) await sendStream(reply.stream, response);
+    else response.end(reply.body);
   }
 
   server.on("connection", (socket) => {
@@ -381,6 +388,27 @@ interface Answer {
   status: number;
   headers: Record<string, string>;
   body: string | Buffer;
+  /** A download, written chunk by chunk as it is read (instead of `body`). */
+  stream?: AsyncIterable<Uint8Array>;
+}
+
+/** Writes `stream` to `response` with backpressure; stops reading it when the client goes away. */
+async function sendStream(stream: AsyncIterable<Uint8Array>, response: ServerResponse): Promise<void> {
+  for await (const chunk of stream) {
+    if (response.destroyed) return;
+    if (!response.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          response.off("drain", done);
+          response.off("close", done);
+          resolve();
+        };
+        response.on("drain", done);
+        response.on("close", done);
+      });
+    }
+  }
+  if (!response.destroyed) response.end();
 }
 
 function json(status: number, body: unknown): Answer {
