@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Checks what users actually install: packs every publishable package, lints each tarball with publint and
 // @arethetypeswrong/cli, then installs @execkit/core (with its dependencies, from tarballs) into an empty
-// folder and imports it from both an .mjs and a .cjs file. Run after `pnpm build` (the root script does both).
+// folder and imports it from both an .mjs and a .cjs file; runs code through both builds of python-executor.
+// Run after `pnpm build` (the root script does both).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -83,6 +84,42 @@ try {
     } catch {
       console.error(`  ✗ ${file} failed`);
       failures++;
+    }
+  }
+
+  // The built python-executor finds its Python scripts beside dist/ and loads the optional SQLite checkpointer
+  // from both builds: a run with a checkpoint file, from ESM and from CommonJS.
+  console.log("\n▶ @execkit/python-executor builds run Python and load SQLite");
+  const pythonPackage = join(root, "packages", "python-executor");
+  const python = process.env.EXECKIT_PYTHON ?? "/usr/bin/python3";
+  const serviceProbe = (load, kind) => `
+    const { PythonExecutorService } = ${load};
+    const { mkdtempSync, existsSync } = require("node:fs");
+    const folder = mkdtempSync(require("node:path").join(require("node:os").tmpdir(), "execkit-probe-"));
+    const sqlitePath = folder + "/checkpoints.sqlite";
+    const service = new PythonExecutorService({ executionMethod: "local", pythonPath: ${JSON.stringify(python)},
+      executionRoot: folder, approval: { mode: "disabled" }, checkpointer: { sqlitePath } });
+    const out = await service.ainvoke({ userQuery: "probe", taskObjective: "probe", executionFolderName: "probe",
+      approvedCode: "results = {'x': 1}" }, { configurable: { thread_id: "probe" } });
+    await service.close();
+    if (out.executionResult.results.x !== 1 || !existsSync(sqlitePath)) throw new Error("the run did not complete");
+    require("node:fs").rmSync(folder, { recursive: true, force: true });
+    console.log("  ✓ ran code with a SQLite checkpoint from ${kind}");
+  `;
+  const probes = {
+    "probe-python.mjs": `import { createRequire } from "node:module"; const require = createRequire(import.meta.url);\n${serviceProbe('await import("./dist/index.js")', "ESM")}`,
+    "probe-python.cjs": `(async () => {${serviceProbe('require("./dist/index.cjs")', "CommonJS")}})().catch((error) => { console.error(error); process.exit(1); });`,
+  };
+  for (const [file, source] of Object.entries(probes)) {
+    const path = join(pythonPackage, file);
+    writeFileSync(path, source);
+    try {
+      run(process.execPath, [path], { cwd: pythonPackage });
+    } catch {
+      console.error(`  ✗ ${file} failed`);
+      failures++;
+    } finally {
+      rmSync(path, { force: true });
     }
   }
 } finally {

@@ -1,2 +1,8 @@
 import { defineConfig } from "tsup";
-export default defineConfig({ entry: ["src/index.ts"], format: ["esm", "cjs"], dts: true, clean: true });
+export default defineConfig({
+  entry: ["src/index.ts"],
+  format: ["esm", "cjs"],
+  dts: true,
+  clean: true,
+  shims: true,
+});

@@ -45,8 +45,8 @@ export function pythonAssetPath(name: string): string {
 }
 
 /**
- * This module's folder. The CJS build defines `__dirname`; the ESM build and vitest have `import.meta.url`.
- * `typeof` keeps the ESM build from touching the undeclared `__dirname`.
+ * This module's folder. Both builds define `__dirname` (the CJS one natively, the ESM one through tsup's
+ * `shims`, from `import.meta.url`); the source, as vitest runs it, has only `import.meta.url`.
  */
 function moduleDirectory(): string {
   if (typeof __dirname === "string" && __dirname.length > 0) return __dirname;

@@ -35,7 +35,7 @@ export function openSqliteCheckpointer(path: string): SqliteSaver {
   }
 }
 
-/** A `require` that resolves from this package: `__filename` in the CJS build, `import.meta.url` in ESM. */
+/** A `require` that resolves from this package: from `__filename` in both builds (see tsup's `shims`), else `import.meta.url`. */
 function requireFromHere(): NodeJS.Require {
   if (typeof __filename === "string" && __filename.length > 0) return createRequire(__filename);
   return createRequire(import.meta.url ?? pathToFileURL(join(process.cwd(), "index.js")).href);
