@@ -9,6 +9,7 @@ import {
   PaginationLimitError,
   ResponseFormatError,
 } from "@execkit/errors";
+import { createRoutingDispatcher, ORIGINAL_ORIGIN_HEADER } from "@execkit/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { acmeModel } from "../test/acme-spec";
 import {
@@ -285,6 +286,47 @@ describe("LocalExecutor on a loopback server", () => {
         expect(server.requests.at(-1)!.headers.authorization).toBe("Bearer bearer-secret-5678");
       } finally {
         await other.close();
+      }
+    });
+
+    it("two-step download: a look-alike host, another port or a sibling path gets no credentials", {
+      timeout: 10_000,
+    }, async () => {
+      // Every host is routed to the loopback server, which sees the origin each request was meant for.
+      const dispatcher = createRoutingDispatcher(server.origin);
+      const fileUrls: Record<string, string> = {
+        lookalike: "https://api.acme.test.evil.example/steal",
+        port: "https://api.acme.test:8443/v1/blob",
+        sibling: "https://api.acme.test/v10/blob",
+        inside: "https://api.acme.test/v1/blob/inside",
+      };
+      try {
+        server.handler = (req, res) => {
+          const id = /\/attachments\/(\w+)/.exec(req.url)?.[1];
+          if (id) return json(res, 200, { attachment: { content_url: fileUrls[id] } });
+          res.writeHead(200);
+          res.end("bytes");
+        };
+        const executor = make({
+          model: acmeModel(server.origin, undefined, { serverUrl: "https://api.acme.test/v1" }),
+          dispatcher,
+        });
+        const sentTo = async (id: string) => {
+          const result = await executor.execute("attachments", "download", { params: { attachment_id: id } });
+          if (isDownloadResult(result)) for await (const _chunk of result.data);
+          const request = server.requests.at(-1)!;
+          const origin = request.headers[ORIGINAL_ORIGIN_HEADER];
+          return { url: `${origin}${request.url}`, authorization: request.headers.authorization };
+        };
+        for (const id of ["lookalike", "port", "sibling"]) {
+          expect(await sentTo(id)).toEqual({ url: fileUrls[id], authorization: undefined });
+        }
+        expect(await sentTo("inside")).toEqual({
+          url: fileUrls.inside,
+          authorization: "Bearer bearer-secret-5678",
+        });
+      } finally {
+        await dispatcher.close();
       }
     });
 

@@ -1,5 +1,6 @@
 import {
   Action,
+  bufferToByteStream,
   type CallOptions,
   type CheckData,
   type ConnectorModel,
@@ -16,6 +17,7 @@ import {
   type RetryConfig,
   resolveRetryConfig,
   SPEC_ACTIONS,
+  toByteStream,
 } from "@execkit/core";
 import {
   ActionNotSupportedError,
@@ -34,7 +36,7 @@ import {
   selectSecurityScheme,
 } from "./auth/credentials";
 import { type BatchItemResult, type BatchOperation, type ExecuteBatchOptions, runBatch } from "./batch";
-import { bufferToByteStream, resolveFileUrl, toByteStream } from "./download";
+import { resolveFileUrl } from "./download";
 import { extractMeta } from "./extract/meta";
 import { extractRecords } from "./extract/records";
 import { type CheckEntitiesData, runCheck, runCheckEntities } from "./health-check";
@@ -480,9 +482,35 @@ export class LocalExecutor implements ExecutorProtocol, AsyncDisposable {
     return `${this.#baseUrlNoSlash}${path.startsWith("/") ? path : `/${path}`}`;
   }
 
-  /** Auth goes only to URLs under the API's base URL, never to a pre-signed file URL on another host. */
+  /**
+   * A next-page URL from a response is a URL reference (RFC 3986): a root-relative one names a path on the API's
+   * host, so it already carries any base path (salesforce's `/services/data/v59.0/query/…`, twilio's
+   * `/2010-04-01/…`) and must not be appended to the base URL as a spec path is.
+   */
+  #nextPageUrl(reference: string): string {
+    return reference.startsWith("/")
+      ? new URL(reference, this.#baseUrl).toString()
+      : this.#absoluteUrl(reference);
+  }
+
+  /**
+   * Whether credentials may go to `url` (never to a pre-signed file URL on another host, say): same origin as
+   * the base URL and a path at or below its path, compared
+   * as parsed URLs. A plain prefix test would also match `https://api.example.com.evil.net/…` under a base of
+   * `https://api.example.com`, or `/v10` under `/v1`, and send the credentials there.
+   */
   #isUnderBaseUrl(url: string): boolean {
-    return url.startsWith(this.#baseUrl);
+    let target: URL;
+    let base: URL;
+    try {
+      target = new URL(url);
+      base = new URL(this.#baseUrl);
+    } catch {
+      return false;
+    }
+    if (target.origin !== base.origin) return false;
+    const basePath = base.pathname.replace(/\/+$/, "");
+    return basePath === "" || target.pathname === basePath || target.pathname.startsWith(`${basePath}/`);
   }
 
   #isIdempotent(operation: OperationModel, method: string): boolean {
@@ -504,7 +532,7 @@ export class LocalExecutor implements ExecutorProtocol, AsyncDisposable {
     if (pending) await pending;
     if (nextUrl) {
       method = "GET";
-      url = this.#absoluteUrl(nextUrl);
+      url = this.#nextPageUrl(nextUrl);
       headers = buildHeaderParams(operation, params);
     } else {
       const built = buildRequest(operation, params, {

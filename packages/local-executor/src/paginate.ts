@@ -27,7 +27,11 @@ type NextPage =
   | { kind: "params"; params: Record<string, unknown> }
   | undefined;
 
-const HAS_MORE_KEYS = /^(has_?more|has_?next(_?page)?|more_?data_?available|more|hasNextPage)$/i;
+const HAS_MORE_KEYS =
+  /^(has_?more|has_?next(_?page)?|more_?data_?available|more|more_?records|hasNextPage)$/i;
+/** Fields that report the page just served (zoho's `info.page`, paypal's `page`): sending one back repeats it. */
+const CURRENT_PAGE_FIELD = /^(current_?)?page(_?(number|num|index))?$/i;
+const TOTAL_PAGES_KEY = /^total_?pages$/i;
 const DONE_KEYS = /^(done|is_?last(_?page)?|last_?page)$/i;
 const CURSOR_KEY = /cursor|token|after|next|offset|marker|continuation|start|page/i;
 const NOT_CURSOR_KEY = /prev|before|total|count|size|limit|current|max/i;
@@ -52,9 +56,17 @@ function requestNames(operation: OperationModel): string[] {
   return [...names];
 }
 
+/** The last name of a meta extractor's JSONPath (`$.data.bookmark` → `bookmark`); none for `@link`/`@header`. */
+function extractedField(operation: OperationModel, metaKey: string): string | undefined {
+  const expression = operation.metaExtractor?.[metaKey];
+  if (expression === undefined || expression.startsWith("@")) return undefined;
+  return /(\w+)['"\]]*$/.exec(expression)?.[1];
+}
+
 /**
  * Finds the parameter a meta value feeds: the same name (ignoring case and separators: `next_token` →
- * `NextToken`), then a cursor-like param containing the key's core word (`next_cursor` → `start_cursor`,
+ * `NextToken`), then the response field the value was read from (pinterest's `cursor: $.bookmark` goes back as
+ * `bookmark`), then a cursor-like param containing the key's core word (`next_cursor` → `start_cursor`,
  * `next_id` → `start_id`), then the best cursor-like param (offsets and starts for numeric values).
  */
 function cursorParam(operation: OperationModel, metaKey: string, value: unknown): string | undefined {
@@ -62,6 +74,9 @@ function cursorParam(operation: OperationModel, metaKey: string, value: unknown)
   const key = plain(metaKey);
   const exact = names.find((name) => plain(name) === key);
   if (exact) return exact;
+  const field = extractedField(operation, metaKey);
+  const sameField = field === undefined ? undefined : names.find((name) => plain(name) === plain(field));
+  if (sameField) return sameField;
   const core = key.replace(/^next/, "").replace(/^end(?=cursor)/, "");
   if (core) {
     const containing = names.filter(
@@ -144,8 +159,16 @@ export function nextPage(
   }
   // A next-page URL replays a GET; a POST search must send its cursor in the body instead.
   if (url && operation.method === "GET") return { kind: "url", url };
+  let currentPage: number | undefined;
   for (const [key, value] of entries) {
     if (!CURSOR_KEY.test(key) || NOT_CURSOR_KEY.test(key) || HAS_MORE_KEYS.test(key)) continue;
+    if (
+      CURRENT_PAGE_FIELD.test(extractedField(operation, key) ?? key) &&
+      (typeof value === "number" || (typeof value === "string" && /^\d+$/.test(value)))
+    ) {
+      currentPage = Number(value);
+      continue;
+    }
     if (
       value === null ||
       value === undefined ||
@@ -162,19 +185,23 @@ export function nextPage(
     return { kind: "params", params: { ...params, [param]: typed } };
   }
   if (url) return { kind: "url", url };
+  const names = new Set(requestNames(operation));
+  // Page numbers only where the param is numeric; a string `page` is an opaque token we were not given.
+  const pageType = declaredType(operation, "page");
+  const numberedPages = names.has("page") && (pageType === "integer" || pageType === "number");
+  const thisPage = currentPage ?? Number(params.page ?? 1);
   if (hasMore && (hasMore[1] === true || hasMore[1] === "true") && count > 0) {
-    const names = new Set(requestNames(operation));
     const last = (records as Array<Record<string, unknown>>)[count - 1];
     if (names.has("starting_after") && last && last.id !== undefined)
       return { kind: "params", params: { ...params, starting_after: last.id } };
     if (names.has("offset"))
       return { kind: "params", params: { ...params, offset: Number(params.offset ?? 0) + count } };
-    // Page numbers only where the param is numeric; a string `page` is an opaque token we were not given.
-    const pageType = declaredType(operation, "page");
-    if (names.has("page") && (pageType === "integer" || pageType === "number")) {
-      return { kind: "params", params: { ...params, page: Number(params.page ?? 1) + 1 } };
-    }
+    if (numberedPages) return { kind: "params", params: { ...params, page: thisPage + 1 } };
   }
+  // Without a has-more flag, a page count tells whether this page was the last one.
+  const totalPages = entries.find(([key]) => TOTAL_PAGES_KEY.test(key))?.[1];
+  if (!hasMore && numberedPages && currentPage !== undefined && Number(totalPages) > currentPage && count > 0)
+    return { kind: "params", params: { ...params, page: currentPage + 1 } };
   return undefined;
 }
 

@@ -49,4 +49,11 @@ describe("setJsonPath and dot paths", () => {
     expect(readDotPath(target, "calls[0].media.audioUrl")).toBe("https://f/x");
     expect(readDotPath(target, "calls[1].media")).toBeUndefined();
   });
+
+  it("writes a file-url path that starts with an index into a top-level array (greenhouse's [0].url)", () => {
+    const list: unknown[] = [];
+    writeDotPath(list, "[0].url", "https://f/y");
+    expect(list).toEqual([{ url: "https://f/y" }]);
+    expect(readDotPath(list, "[0].url")).toBe("https://f/y");
+  });
 });

@@ -119,9 +119,14 @@ export function readDotPath(root: unknown, path: string): unknown {
   return current;
 }
 
-/** Writes `value` at a dot path with `name[n]` steps, creating objects and array slots on the way. */
-export function writeDotPath(root: Record<string, unknown>, path: string, value: unknown): void {
+/**
+ * Writes `value` at a dot path with `name[n]` steps, creating objects and array slots on the way. The root may be
+ * an array when the path starts with an index (greenhouse's `[0].url` on a top-level list).
+ */
+export function writeDotPath(root: Record<string, unknown> | unknown[], path: string, value: unknown): void {
   const steps = splitDotPath(path);
+  const first = steps[0];
+  if (Array.isArray(root) && typeof first === "number") while (root.length <= first) root.push({});
   let current: Record<string, unknown> | unknown[] = root;
   steps.forEach((step, i) => {
     const last = i === steps.length - 1;

@@ -422,3 +422,103 @@ describe("expected results", () => {
     });
   });
 });
+
+/** Statements run by POST whose next partitions are fetched with GET (snowflake), and a lookup that answers a list. */
+const ODD_SHAPES_SPEC = `
+openapi: 3.1.0
+info:
+  title: Odd shapes
+  version: 1.0.0
+  x-airbyte-connector-name: odd-shapes
+  x-airbyte-connector-definition-id: 7c2b9e41-3d5a-4f68-b0c1-8e9d2a4f6b13
+servers: [{ url: "https://odd.example.com/api" }]
+security: [{ bearerAuth: [] }]
+components:
+  securitySchemes:
+    bearerAuth:
+      type: http
+      scheme: bearer
+      x-airbyte-auth-config: { type: object, required: [token], properties: { token: { type: string } }, auth_mapping: { token: "\${token}" } }
+paths:
+  /statements:
+    post:
+      x-airbyte-entity: statements
+      x-airbyte-action: list
+      x-airbyte-record-extractor: $.data
+      x-airbyte-meta-extractor: { next_page_url: "@link.next" }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: { type: object, required: [statement], properties: { statement: { type: string } } }
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: { type: object, properties: { data: { type: array, items: { type: object, properties: { id: { type: string } } } } } }
+  /files:download:
+    get:
+      x-airbyte-entity: files
+      x-airbyte-action: download
+      x-airbyte-file-url: "[0].url"
+      x-airbyte-path-override: { path: /files }
+      parameters: [{ name: ids, in: query, required: true, schema: { type: string } }]
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: { type: array, items: { type: object, properties: { id: { type: string }, url: { type: string } } } }
+`;
+
+describe("specs shaped unlike REST listings", () => {
+  let odd: MockApi;
+  beforeAll(async () => {
+    odd = await startMockApi(loadConnectorModel(ODD_SHAPES_SPEC));
+  });
+  afterAll(async () => {
+    await odd.close();
+  });
+
+  async function send(method: string, url: string, body?: unknown) {
+    const response = await request(url, {
+      method: method as "GET",
+      headers: {
+        authorization: `Bearer ${odd.credentials("bearerAuth").token}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      dispatcher: odd.dispatcher,
+    });
+    const text = await response.body.text();
+    return { status: response.statusCode, link: String(response.headers.link ?? ""), text };
+  }
+
+  it("serves the next-page URL a POST list handed out to the GET that follows it (snowflake partitions)", async () => {
+    expect((await send("GET", "https://odd.example.com/api/statements")).status).toBe(404);
+    const ids: string[] = [];
+    let next = /<([^>]+)>;\s*rel="next"/.exec(
+      (await send("POST", "https://odd.example.com/api/statements", { statement: "select 1" })).link,
+    )?.[1];
+    while (next !== undefined && ids.length < 20) {
+      const page = await send("GET", next);
+      expect(page.status).toBe(200);
+      ids.push(...(JSON.parse(page.text) as { data: { id: string }[] }).data.map((r) => r.id));
+      next = /<([^>]+)>;\s*rel="next"/.exec(page.link)?.[1];
+    }
+    expect(ids).toEqual(["id-2", "id-3", "id-4", "id-5"]);
+    expect(odd.requests.slice(-2).map((r) => [r.method, r.kind, r.entity, r.problems])).toEqual([
+      ["GET", "api", "statements", []],
+      ["GET", "api", "statements", []],
+    ]);
+  });
+
+  it("places the file URL at a path that starts with an index when the metadata is a list (greenhouse)", async () => {
+    const metadata = await send("GET", "https://odd.example.com/api/files?ids=7");
+    const [first] = JSON.parse(metadata.text) as { url: string }[];
+    const file = await request(first!.url, { dispatcher: odd.dispatcher });
+    const bytes = Buffer.from(await file.body.arrayBuffer());
+    expect(bytes.equals(odd.downloadBytes("files", "download"))).toBe(true);
+  });
+});

@@ -216,6 +216,9 @@ export async function startMockApi(model: ConnectorModel, options: MockApiOption
     return state;
   };
   const faults = new FaultQueue();
+  // Next-page URLs handed out by POST (or other non-GET) list operations, by path: a client follows them with a
+  // GET (snowflake's statement partitions), which no route of the spec serves.
+  const continuations = new Map<string, OperationModel>();
   const requests: RecordedRequest[] = [];
   const issuedTokens: string[] = [];
   let hint: { entity: string; action?: string } | undefined;
@@ -265,11 +268,18 @@ export async function startMockApi(model: ConnectorModel, options: MockApiOption
     const base = { query: target.searchParams, headers, parsedBody };
     let kind: RequestKind = "unmatched";
     let match: RouteMatch | undefined;
+    let continued = false;
     if (target.pathname.startsWith(FILE_PATH_PREFIX)) kind = "file";
     else if (method === "POST" && refreshPaths.has(target.pathname) && hasGrantType(parsedBody))
       kind = "token";
     else {
       match = pickRoute(matchRoutes(routes, method, target.pathname, basePaths), base);
+      const issuer = continuations.get(target.pathname);
+      if (match === undefined && method === "GET" && issuer !== undefined) {
+        const issuerMatches = matchRoutes(routes, issuer.method, target.pathname, basePaths);
+        match = issuerMatches.find((m) => m.route.operation === issuer);
+        continued = match !== undefined;
+      }
       if (match !== undefined) kind = "api";
     }
     const operation = match?.route.operation;
@@ -367,7 +377,8 @@ export async function startMockApi(model: ConnectorModel, options: MockApiOption
       return;
     }
     record.authScheme = verdict.scheme;
-    if (validate) {
+    // A continuation URL is the mock's own: it carries no body and needs none.
+    if (validate && !continued) {
       const problems = validateRequest(
         operation,
         { query: target.searchParams, headers, body: parsedBody },
@@ -516,7 +527,11 @@ export async function startMockApi(model: ConnectorModel, options: MockApiOption
       body[check.field] =
         typeof check.onValue === "boolean" ? !check.onValue : `not-${String(check.onValue)}`;
     }
-    if (operation.action === "download" && operation.fileUrl !== undefined && isPlainObject(body)) {
+    if (
+      operation.action === "download" &&
+      operation.fileUrl !== undefined &&
+      (isPlainObject(body) || Array.isArray(body))
+    ) {
       const path = renderFileUrlPath(operation.fileUrl, record);
       const fileOrigin = options.fileHost === "base" ? `${origin}${basePaths[0] ?? ""}` : OTHER_FILE_ORIGIN;
       writeDotPath(
@@ -531,6 +546,7 @@ export async function startMockApi(model: ConnectorModel, options: MockApiOption
         : new URL(`${origin}${basePaths[0] ?? ""}${operation.requestPath.split("?")[0]}`);
       const nextUrl = (nextPage: number): string => {
         const url = new URL(requestUrl.toString());
+        if (operation.method !== "GET") continuations.set(url.pathname, operation);
         const param =
           state.plan.cursorParam && operation.requestBody?.graphql === undefined
             ? state.plan.cursorParam

@@ -111,6 +111,16 @@ describe("planPagination", () => {
     expect(last).toEqual({ done: true, next_page: null });
   });
 
+  it("sends a cursor back in the param named like the field it is read from (pinterest's bookmark)", () => {
+    const plan = planPagination(
+      op(
+        "[{ name: page_size, in: query, schema: { type: integer } }, { name: bookmark, in: query, schema: { type: string } }]",
+        "{ cursor: $.bookmark }",
+      ),
+    );
+    expect(plan).toMatchObject({ paginated: true, cursorParam: "bookmark", cursorStyle: "token" });
+  });
+
   it("does not page operations whose meta carries no next-page signal", () => {
     expect(planPagination(op("[]", "{ total: $.total }")).paginated).toBe(false);
   });

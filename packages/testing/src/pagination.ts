@@ -166,6 +166,15 @@ function findCursorParam(
   for (const field of operation.requestBody?.fields ?? []) names.add(field);
   const graphql = operation.requestBody?.graphql;
   if (graphql) for (const name of Object.keys(graphql.variables)) names.add(name);
+  // A param named like the field the cursor is read from takes it back, whatever the name (pinterest's
+  // `bookmark`); executors match it the same way.
+  for (const marker of markers) {
+    if (marker.kind !== "cursor") continue;
+    const last = parseJsonPath(marker.path)?.at(-1);
+    const field = last?.kind === "name" ? last.name.toLowerCase() : undefined;
+    const same = [...names].find((name) => name.toLowerCase() === field);
+    if (same !== undefined) return same;
+  }
   const candidates = [...names].filter((name) => CURSOR_PARAM_HINT.test(plainName(name)));
   if (candidates.length === 0) return undefined;
   const integerCursor = markers.some((m) => m.kind === "cursor" && m.integer);
