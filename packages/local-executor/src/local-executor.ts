@@ -107,6 +107,8 @@ export class LocalExecutor implements ExecutorProtocol, AsyncDisposable {
   readonly #entities = new Map<string, EntityModel>();
   #baseUrl = "";
   #baseUrlNoSlash = "";
+  /** The base URL parsed once, for the credential scope check every request makes; undefined if unparsable. */
+  #baseScope: { origin: string; path: string } | undefined;
   #closed = false;
   #authHeaderNames: ReadonlySet<string> | undefined;
 
@@ -345,6 +347,12 @@ export class LocalExecutor implements ExecutorProtocol, AsyncDisposable {
   #setBaseUrl(url: string): void {
     this.#baseUrl = url;
     this.#baseUrlNoSlash = url.replace(/\/+$/, "");
+    try {
+      const parsed = new URL(url);
+      this.#baseScope = { origin: parsed.origin, path: parsed.pathname.replace(/\/+$/, "") };
+    } catch {
+      this.#baseScope = undefined;
+    }
   }
 
   #operationsOf(entity: string): Map<string, OperationModel> {
@@ -500,17 +508,17 @@ export class LocalExecutor implements ExecutorProtocol, AsyncDisposable {
    * `https://api.example.com`, or `/v10` under `/v1`, and send the credentials there.
    */
   #isUnderBaseUrl(url: string): boolean {
+    const scope = this.#baseScope;
+    if (scope === undefined) return false;
     let target: URL;
-    let base: URL;
     try {
       target = new URL(url);
-      base = new URL(this.#baseUrl);
     } catch {
       return false;
     }
-    if (target.origin !== base.origin) return false;
-    const basePath = base.pathname.replace(/\/+$/, "");
-    return basePath === "" || target.pathname === basePath || target.pathname.startsWith(`${basePath}/`);
+    if (target.origin !== scope.origin) return false;
+    const { pathname } = target;
+    return scope.path === "" || pathname === scope.path || pathname.startsWith(`${scope.path}/`);
   }
 
   #isIdempotent(operation: OperationModel, method: string): boolean {

@@ -6,20 +6,24 @@ and writes one JSON response per line on stdout, ``{"id": ..., "ok": true, "resu
 The first line it writes is a handshake, ``{"ready": true, "protocol": 1, "python": [3, 11, 2]}``.
 
 Everything is decided on Python's own ``ast``: names are resolved through imports, aliases, assignments,
-``getattr`` with constant-folded names, ``__import__``/``importlib`` and ``sys.modules``, so text in comments
-or strings never matches and ``model.eval()`` is not ``eval``. The code under analysis is never imported,
-compiled to bytecode or run. Works on Python 3.8 and later.
+``getattr`` with constant-folded names, ``__import__``/``importlib``, ``sys.modules``, modules re-exported by
+other modules (``shutil.os``), class attributes, and containers (``pvs.values()``, ``zip``, ``map``), so text in
+comments or strings never matches and ``model.eval()`` is not ``eval``. The code under analysis is never
+imported, compiled to bytecode or run. Works on Python 3.8 and later.
 
 Severity: high for starting processes or shells, dynamic code, deleting or writing files outside the execution
-folder, sockets, native code and unpickling; medium for network clients, control-system writes and writes to
-paths that cannot be known before running; low for information (file reads, environment reads, control-system
-reads).
+folder, sockets and servers, native code and unpickling (shelve included); medium for network clients,
+control-system writes and writes to paths that cannot be known before running; low for information (file reads,
+environment reads, control-system reads). The runner starts the code in the execution folder, so the working
+directory (``os.getcwd()``, ``Path.cwd()``) is the folder itself and its parent is outside.
 
 Known limits, on purpose: bindings are followed in source order and the last one wins, except that inside a
 branch a binding to something sensitive is not replaced by a harmless one (``if c: f = os.system`` /
-``else: f = print`` keeps ``os.system``);
-values returned from user functions are not tracked; an interpolated part of a relative path is assumed not to
-climb out with ``..``. Code that defeats these still has to get past the runtime guard of read-only runs.
+``else: f = print`` keeps ``os.system``); of the values a user function returns only the first sensitive one is
+followed (a dangerous callable that is returned is also reported where it is returned); an interpolated part of
+a relative path is assumed not to climb out with ``..``; creating a temporary file or folder in the default
+temporary folder is not reported (writing into it is, as a path that cannot be known). Code that defeats these
+still has to get past the runtime guard of read-only runs.
 """
 
 import ast
@@ -46,6 +50,7 @@ AST_SUBSCRIPT = ast.Subscript
 AST_TUPLE = ast.Tuple
 AST_LIST = ast.List
 AST_STARRED = ast.Starred
+AST_LAMBDA = ast.Lambda
 AST_CONSTANT = ast.Constant
 AST_SLICE = ast.Slice
 AST_DICTCOMP = ast.DictComp
@@ -85,6 +90,9 @@ class Val(object):
 
 UNKNOWN = Val()
 _QVAL_CACHE = {}
+# What a name that is not bound resolves to: a builtin (one shared Val each, as Vals never change) or nothing.
+BUILTIN_VALS = dict((name, Val("builtins." + name)) for name in BUILTIN_NAMES)
+BUILTIN_VALS["__builtins__"] = Val("builtins")
 
 
 def qval(qual):
@@ -105,6 +113,11 @@ CANONICAL_PREFIXES = {
     "epics.motor.Motor": "epics.Motor",
     "epics.device.Device": "epics.Device",
     "caproto.threading.pyepics_compat": "epics",
+    "aioca": "epics",
+    "cothread.catools": "epics",
+    "ophyd.signal.EpicsSignal": "ophyd.EpicsSignal",
+    "ophyd.signal.EpicsSignalRO": "ophyd.EpicsSignalRO",
+    "ophyd.epics_motor.EpicsMotor": "ophyd.EpicsMotor",
     "caproto.threading.client.Context": "caproto.Context",
     "caproto.asyncio.client.Context": "caproto.Context",
     "p4p.client.thread.Context": "p4p.Context",
@@ -146,8 +159,21 @@ def canon(qual):
     return cached
 
 
+# Modules that other modules import and so expose as attributes: ``shutil.os`` and ``os.path.os`` are ``os``.
+REEXPORTED_MODULES = frozenset(["os", "subprocess", "builtins", "sys"])
+# Real submodules with those names, which are not the re-exported module.
+NOT_REEXPORTS = frozenset(["asyncio.subprocess"])
+
+
 def _canon(qual):
+    if qual.endswith(".__call__"):
+        # ``os.system.__call__`` is ``os.system``.
+        return _canon(qual[:-9])
     dot = qual.find(".")
+    if dot > 0:
+        reexport = _canon_reexport(qual)
+        if reexport is not None:
+            return reexport
     candidates = _CANON_BY_HEAD.get(qual if dot < 0 else qual[:dot])
     if candidates is None:
         return qual
@@ -159,6 +185,23 @@ def _canon(qual):
             if nxt == "." or nxt == "(" or nxt == "[":
                 return target + qual[len(prefix):]
     return qual
+
+
+def _canon_reexport(qual):
+    """``shutil.os.system`` -> ``os.system``: a module reached as an attribute of another module."""
+    parts = qual.split(".")
+    for index in range(1, len(parts)):
+        part = parts[index]
+        if part in REEXPORTED_MODULES:
+            prefix = ".".join(parts[:index])
+            if "(" in prefix or "[" in prefix:
+                return None
+            if prefix + "." + part in NOT_REEXPORTS:
+                continue
+            return _canon(".".join(parts[index:]))
+        if "(" in part or "[" in part:
+            return None
+    return None
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -196,13 +239,14 @@ RULES = {
     "network.http": ("network", "medium", "Makes network requests"),
     "network.dns": ("network", "medium", "Resolves host names over the network"),
     "network.other": ("network", "medium", "Uses a network protocol client or server"),
+    "network.server": ("network", "high", "Listens for network connections (starts a server)"),
     "native.ctypes": ("native_code", "high", "Calls native code through ctypes"),
     "native.cffi": ("native_code", "high", "Calls native code through cffi"),
     "deserialization.pickle": ("deserialization", "high", "Unpickles data, which can run arbitrary code"),
     "deserialization.marshal": ("deserialization", "high", "Loads marshalled code objects"),
     "deserialization.dill": ("deserialization", "high", "Unpickles data with dill, which can run arbitrary code"),
     "deserialization.other": ("deserialization", "high", "Loads data with a format that can run code"),
-    "deserialization.shelve": ("deserialization", "medium", "Opens a shelve database, which unpickles its values"),
+    "deserialization.shelve": ("deserialization", "high", "Opens a shelve database, which unpickles its values"),
     "environment.read": ("other", "low", "Reads an environment variable"),
     "environment.write": ("other", "medium", "Changes an environment variable"),
     "environment.epics_override": (
@@ -240,6 +284,8 @@ def _expand(rule, names):
 CALL_RULES = {}
 CALL_RULES.update(_expand("process.os_system", ["os.system", "platform.popen", "commands.getoutput",
                                                 "commands.getstatusoutput"]))
+CALL_RULES.update(_expand("process.other", ["distutils.spawn.spawn", "multiprocessing.util.spawnv_passfds",
+                                            "pydoc.pipepager", "pydoc.tempfilepager"]))
 CALL_RULES.update(_expand("process.os_popen", ["os.popen", "os.popen2", "os.popen3", "os.popen4"]))
 CALL_RULES.update(_expand("process.os_exec", ["os." + n for n in (
     "execl", "execle", "execlp", "execlpe", "execv", "execve", "execvp", "execvpe")]))
@@ -250,7 +296,9 @@ CALL_RULES.update(_expand("process.os_fork", ["os.fork", "os.forkpty"]))
 CALL_RULES.update(_expand("process.os_kill", ["os.kill", "os.killpg", "os.pidfd_send_signal", "signal.pthread_kill"]))
 CALL_RULES.update(_expand("process.asyncio_subprocess", [
     "asyncio.create_subprocess_exec", "asyncio.create_subprocess_shell",
-    "asyncio.subprocess.create_subprocess_exec", "asyncio.subprocess.create_subprocess_shell"]))
+    "asyncio.subprocess.create_subprocess_exec", "asyncio.subprocess.create_subprocess_shell"] + [
+    loop + "()." + method for loop in ("asyncio.get_event_loop", "asyncio.get_running_loop", "asyncio.new_event_loop")
+    for method in ("subprocess_exec", "subprocess_shell")]))
 CALL_RULES.update(_expand("dynamic.eval", ["builtins.eval"]))
 CALL_RULES.update(_expand("dynamic.exec", ["builtins.exec", "builtins.execfile", "code.interact",
                                            "code.InteractiveInterpreter", "code.InteractiveConsole",
@@ -260,22 +308,28 @@ CALL_RULES.update(_expand("dynamic.import", ["builtins.__import__"]))
 CALL_RULES.update(_expand("dynamic.importlib", [
     "importlib.import_module", "importlib.util.spec_from_file_location", "importlib.util.spec_from_loader",
     "importlib.util.module_from_spec", "importlib.machinery.SourceFileLoader",
-    "importlib.machinery.SourcelessFileLoader", "imp.load_source", "imp.load_module", "imp.load_compiled"]))
+    "importlib.machinery.SourcelessFileLoader", "imp.load_source", "imp.load_module", "imp.load_compiled",
+    "zipimport.zipimporter"]))
 CALL_RULES.update(_expand("dynamic.runpy", ["runpy.run_path", "runpy.run_module"]))
 CALL_RULES.update(_expand("dynamic.code_object", ["types.CodeType", "types.FunctionType"]))
 CALL_RULES.update(_expand("network.socket", [
     "socket.socket", "socket.create_connection", "socket.create_server", "socket.socketpair", "socket.fromfd",
     "asyncio.open_connection", "asyncio.start_server", "asyncio.open_unix_connection",
-    "asyncio.start_unix_server"]))
+    "asyncio.start_unix_server", "multiprocessing.connection.Client"]))
+CALL_RULES.update(_expand("network.server", ["multiprocessing.connection.Listener"]))
 CALL_RULES.update(_expand("network.dns", [
     "socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyname_ex", "socket.gethostbyaddr"]))
 CALL_RULES.update(_expand("network.http", ["urllib.urlopen", "urllib.urlretrieve"]))
 CALL_RULES.update(_expand("deserialization.pickle", [
-    "pickle.loads", "pickle.load", "pickle.Unpickler", "pandas.read_pickle", "joblib.load"]))
+    "pickle.loads", "pickle.load", "pickle.Unpickler", "pickle._loads", "pickle._load", "pickle._Unpickler",
+    "pandas.read_pickle", "pandas.io.pickle.read_pickle", "joblib.load", "cloudpickle.loads", "cloudpickle.load"]))
 CALL_RULES.update(_expand("deserialization.marshal", ["marshal.loads", "marshal.load"]))
-CALL_RULES.update(_expand("deserialization.dill", ["dill.loads", "dill.load", "dill.Unpickler"]))
-CALL_RULES.update(_expand("deserialization.other", ["yaml.unsafe_load", "yaml.unsafe_load_all"]))
-CALL_RULES.update(_expand("deserialization.shelve", ["shelve.open"]))
+CALL_RULES.update(_expand("deserialization.dill", ["dill.loads", "dill.load", "dill.Unpickler", "dill.load_session",
+                                                     "dill.load_module"]))
+CALL_RULES.update(_expand("deserialization.other", ["yaml.unsafe_load", "yaml.unsafe_load_all", "yaml.full_load",
+                                                      "yaml.full_load_all", "jsonpickle.decode",
+                                                      "jsonpickle.loads"]))
+CALL_RULES.update(_expand("deserialization.shelve", ["shelve.open", "shelve.DbfilenameShelf"]))
 CALL_RULES.update(_expand("environment.read", ["os.getenv", "os.environ.get", "os.getenvb"]))
 CALL_RULES.update(_expand("epics.caget", ["epics.caget", "epics.caget_many", "epics.ca.get",
                                           "epics.ca.get_with_metadata"]))
@@ -291,6 +345,12 @@ CALL_RULES.update(_expand("epics.motor_write", [
     "epics.Motor().move", "epics.Motor().put", "epics.Motor().set_position", "epics.Motor().tweak",
     "epics.Motor().stop"]))
 CALL_RULES.update(_expand("epics.device_put", ["epics.Device().put"]))
+# ophyd signals and motors are EPICS PVs behind objects.
+CALL_RULES.update(_expand("epics.pv_get", [cls + "()." + m for cls in ("ophyd.EpicsSignal", "ophyd.EpicsSignalRO")
+                                           for m in ("get", "read")] + ["ophyd.EpicsMotor().read"]))
+CALL_RULES.update(_expand("epics.pv_put", ["ophyd.EpicsSignal().put", "ophyd.EpicsSignal().set"]))
+CALL_RULES.update(_expand("epics.motor_write", ["ophyd.EpicsMotor()." + m for m in (
+    "move", "set", "set_current_position", "stop", "home")]))
 CALL_RULES.update(_expand("p4p.get", ["p4p.Context().get", "p4p.Context().monitor"]))
 CALL_RULES.update(_expand("p4p.put", ["p4p.Context().put"]))
 CALL_RULES.update(_expand("p4p.rpc", ["p4p.Context().rpc"]))
@@ -306,7 +366,11 @@ CALL_RULES.update(_expand("tango.write_attribute", [
                                          "write_attributes_asynch", "write_pipe")] + ["tango.AttributeProxy().write"]))
 CALL_RULES.update(_expand("tango.command_inout", [
     "tango.DeviceProxy().command_inout", "tango.DeviceProxy().command_inout_asynch",
-    "tango.DeviceProxy().command_inout_raw"]))
+    "tango.DeviceProxy().command_inout_raw", "tango.Group().command_inout", "tango.Group().command_inout_asynch"]))
+CALL_RULES.update(_expand("tango.write_attribute", ["tango.Group().write_attribute",
+                                                    "tango.Group().write_attribute_asynch"]))
+CALL_RULES.update(_expand("tango.read_attribute", ["tango.Group().read_attribute", "tango.Group().read_attributes"]))
+CALL_RULES.update(_expand("native.ctypes", ["numpy.ctypeslib.load_library"]))
 
 # Methods by name prefix on objects of a known class: ``Channel(...).putDouble`` and friends.
 METHOD_PREFIX_RULES = {
@@ -319,6 +383,9 @@ WILDCARD_RULES = [
     ("subprocess.", "process.subprocess"),
     ("pty.", "process.pty"),
     ("pexpect.", "process.other"),
+    ("_posixsubprocess.", "process.subprocess"),
+    ("_winapi.", "process.other"),
+    ("webbrowser.", "process.other"),
     ("ctypes.", "native.ctypes"),
     ("_ctypes.", "native.ctypes"),
     ("cffi.", "native.cffi"),
@@ -338,11 +405,14 @@ WILDCARD_RULES = [
     ("paramiko.", "network.other"),
     ("websocket.", "network.other"),
     ("websockets.", "network.other"),
-    ("http.server.", "network.other"),
-    ("socketserver.", "network.other"),
+    ("http.server.", "network.server"),
+    ("socketserver.", "network.server"),
+    ("xmlrpc.server.", "network.server"),
+    ("wsgiref.simple_server.", "network.server"),
 ]
 WILDCARD_EXCEPTIONS = ("requests.exceptions.", "httpx.HTTPError", "httpx.HTTPStatusError",
-                       "subprocess.CalledProcessError", "subprocess.TimeoutExpired", "subprocess.SubprocessError")
+                       "subprocess.CalledProcessError", "subprocess.TimeoutExpired", "subprocess.SubprocessError",
+                       "subprocess.PIPE", "subprocess.STDOUT", "subprocess.DEVNULL", "subprocess.CompletedProcess")
 _WILDCARD_BY_HEAD = {}
 for _prefix, _rule in WILDCARD_RULES:
     _WILDCARD_BY_HEAD.setdefault(_prefix.split(".", 1)[0], []).append((_prefix, _rule))
@@ -360,6 +430,7 @@ FS_CALLS = {
     "shutil.copystat": ("filesystem.write", (1,), ("dst",), False),
     "shutil.chown": ("filesystem.write", (0,), ("path",), False),
     "shutil.unpack_archive": ("filesystem.write", (1,), ("extract_dir",), False),
+    "shutil.make_archive": ("filesystem.write", (0,), ("base_name",), False),
     "os.remove": ("filesystem.delete", (0,), ("path",), False),
     "os.unlink": ("filesystem.delete", (0,), ("path",), False),
     "os.rmdir": ("filesystem.delete", (0,), ("path",), False),
@@ -374,11 +445,16 @@ FS_CALLS = {
     "os.lchown": ("filesystem.write", (0,), ("path",), False),
     "os.truncate": ("filesystem.write", (0,), ("path",), False),
     "os.utime": ("filesystem.write", (0,), ("path",), False),
-    "os.symlink": ("filesystem.write", (1,), ("dst",), False),
-    "os.link": ("filesystem.write", (1,), ("dst",), False),
+    "os.symlink": ("filesystem.write", (0, 1), ("src", "dst"), False),
+    "os.link": ("filesystem.write", (0, 1), ("src", "dst"), False),
     "os.mkfifo": ("filesystem.write", (0,), ("path",), False),
     "os.open": ("filesystem.write", (0,), ("path",), False),
     "os.chdir": ("filesystem.chdir", (0,), ("path",), False),
+    "logging.FileHandler": ("filesystem.write", (0,), ("filename",), False),
+    "logging.handlers.RotatingFileHandler": ("filesystem.write", (0,), ("filename",), False),
+    "logging.handlers.TimedRotatingFileHandler": ("filesystem.write", (0,), ("filename",), False),
+    "logging.handlers.WatchedFileHandler": ("filesystem.write", (0,), ("filename",), False),
+    "logging.basicConfig": ("filesystem.write", (None,), ("filename",), False),
     "tarfile.open().extractall": ("filesystem.write", (0,), ("path",), False),
     "tarfile.open().extract": ("filesystem.write", (1,), ("path",), False),
     "zipfile.ZipFile().extractall": ("filesystem.write", (0,), ("path",), False),
@@ -390,23 +466,30 @@ FS_CALLS = {
     "pathlib.Path().chmod": ("filesystem.write", (), (), True),
     "pathlib.Path().rename": ("filesystem.write", (0,), ("target",), True),
     "pathlib.Path().replace": ("filesystem.write", (0,), ("target",), True),
-    "pathlib.Path().symlink_to": ("filesystem.write", (), (), True),
-    "pathlib.Path().hardlink_to": ("filesystem.write", (), (), True),
+    "pathlib.Path().symlink_to": ("filesystem.write", (0,), ("target",), True),
+    "pathlib.Path().hardlink_to": ("filesystem.write", (0,), ("target",), True),
     "pathlib.Path().unlink": ("filesystem.delete", (), (), True),
     "pathlib.Path().rmdir": ("filesystem.delete", (), (), True),
 }
 FS_READ_CALLS = frozenset(["pathlib.Path().read_text", "pathlib.Path().read_bytes"])
 OPEN_CALLS = frozenset(["builtins.open", "io.open", "codecs.open", "io.FileIO", "gzip.open", "bz2.open",
                         "lzma.open", "h5py.File", "netCDF4.Dataset", "tables.open_file", "zipfile.ZipFile",
-                        "tarfile.open", "shelve.open"])
+                        "tarfile.open"])
 # Methods that save to a path on objects we do not track (DataFrames, figures, models). Writing inside the
 # execution folder is what generated code is for, and these receivers are everywhere, so only a path known to
 # leave the folder is reported.
 SAVE_METHODS = frozenset(["to_csv", "to_excel", "to_json", "to_parquet", "to_pickle", "to_hdf", "to_feather",
-                          "to_html", "to_latex", "to_stata", "to_xml", "to_netcdf", "savefig", "save", "savetxt",
-                          "savez", "savez_compressed", "tofile", "to_file", "dump_json"])
-SAVE_FUNCTIONS = frozenset(["numpy.save", "numpy.savetxt", "numpy.savez", "numpy.savez_compressed",
-                            "matplotlib.pyplot.savefig", "pandas.to_pickle"])
+                          "to_html", "to_latex", "to_stata", "to_xml", "to_netcdf", "to_zarr", "savefig", "save",
+                          "savetxt", "savez", "savez_compressed", "tofile", "to_file", "dump_json", "write_image",
+                          "write_html"])
+SAVE_PATH_KEYWORDS = frozenset(["path", "path_or_buf", "fname", "file", "filename", "excel_writer", "buf", "filepath",
+                                "path_or_buffer", "f", "uri", "file_name"])
+# Save functions and the position of their path argument.
+SAVE_FUNCTIONS = {"numpy.save": 0, "numpy.savetxt": 0, "numpy.savez": 0, "numpy.savez_compressed": 0,
+                  "matplotlib.pyplot.savefig": 0, "matplotlib.pyplot.imsave": 0, "pandas.to_pickle": 1,
+                  "joblib.dump": 1, "torch.save": 1, "scipy.io.savemat": 0, "scipy.io.wavfile.write": 0,
+                  "cv2.imwrite": 0, "imageio.imwrite": 0, "imageio.v2.imwrite": 0, "imageio.v3.imwrite": 0,
+                  "soundfile.write": 0}
 # Modules whose attributes, looked up by a computed name, can reach a process, the file system or eval.
 # ``sys``, ``str`` and the like are left out: ``getattr(sys, stream_name)`` is an everyday idiom.
 SENSITIVE_MODULES = frozenset(["os", "subprocess", "builtins", "shutil", "ctypes", "_ctypes", "pickle", "marshal",
@@ -420,9 +503,10 @@ SYS_MODULES_METHODS = frozenset(["get", "pop", "setdefault", "update", "clear", 
 ENV_WRITE_METHODS = frozenset(["update", "setdefault", "pop", "clear", "__setitem__", "__delitem__", "popitem"])
 PATH_RETURNING_METHODS = frozenset(["resolve", "absolute", "with_suffix", "with_name", "with_stem", "joinpath",
                                     "expanduser", "parent"])
-ABSOLUTE_PATH_PRODUCERS = frozenset(["pathlib.Path.home", "pathlib.Path.cwd", "os.getcwd", "os.path.expanduser",
-                                     "tempfile.gettempdir", "tempfile.mkdtemp", "tempfile.mkstemp", "os.getcwdb",
-                                     "os.path.realpath", "os.path.abspath"])
+ABSOLUTE_PATH_PRODUCERS = frozenset(["pathlib.Path.home", "os.path.expanduser", "tempfile.gettempdir",
+                                     "tempfile.mkdtemp", "tempfile.mkstemp", "os.path.realpath", "os.path.abspath"])
+# The runner starts the code in the execution folder, so the working directory is the folder itself: ``.``.
+CWD_PRODUCERS = frozenset(["pathlib.Path.cwd", "os.getcwd", "os.getcwdb"])
 
 _KNOWN = set(CALL_RULES) | set(FS_CALLS) | set(FS_READ_CALLS) | set(OPEN_CALLS) | set(METHOD_PREFIX_RULES)
 KNOWN_PREFIXES = set()
@@ -456,12 +540,16 @@ def _match_rule(qual):
         return rule
     dot = qual.rfind(".")
     if dot > 0:
-        prefixes = METHOD_PREFIX_RULES.get(qual[:dot])
+        receiver = qual[:dot]
+        method = qual[dot + 1:]
+        prefixes = METHOD_PREFIX_RULES.get(receiver)
         if prefixes is not None:
-            method = qual[dot + 1:]
             for prefix, rule in prefixes:
                 if method.startswith(prefix):
                     return rule
+        if receiver == "tango.DeviceProxy()" and method[:1].isupper():
+            # Tango exposes device commands as methods (``dev.On()``, ``dev.Init()``); the API itself is snake_case.
+            return "tango.read_attribute" if method in ("State", "Status") else "tango.command_inout"
     head_end = qual.find(".")
     if head_end > 0:
         wild = _WILDCARD_BY_HEAD.get(qual[:head_end])
@@ -502,7 +590,9 @@ def classify_path(val):
     if const is None:
         if val.outside:
             return "outside"
-        return "inside" if val.inside else "unknown"
+        if val.inside or val.qual == "os.devnull":
+            return "inside"
+        return "unknown"
     return "outside" if path_leaves(const) else "inside"
 
 
@@ -516,6 +606,11 @@ def path_leaves(text):
     if text[0] in "/\\~" or (len(text) > 1 and text[1] == ":" and text[0].isalpha()):
         return True
     return ".." in PATH_SEPARATORS.split(text)
+
+
+def parent_path(text):
+    """The folder holding ``text``; the parent of ``.`` (the execution folder) is ``..``."""
+    return posixpath.normpath(posixpath.join(text, ".."))
 
 
 def relative_prefix(text):
@@ -621,6 +716,12 @@ class Analyzer(object):
         self.scopes = [Scope("module")]
         self.memo = {}
         self.attr_bindings = False
+        # ``class Tool: run = os.system``: "<class qual>.run" and "<class qual>().run" -> os.system.
+        self.class_attrs = {}
+        # Lambdas handed to map()/filter(), and the element their first parameter receives.
+        self.lambda_elements = {}
+        # One entry per function being visited: the first sensitive value it returns, if any.
+        self.returns = []
         self.has_stars = False
         self.branch_depth = 0
         self.lines = None
@@ -756,17 +857,14 @@ class Analyzer(object):
         val = self.lookup(name)
         if val is not None:
             return val
-        for scope in reversed(self.scopes) if self.has_stars else ():
-            if scope.stars:
-                for module in reversed(scope.stars):
-                    candidate = canon(module + "." + name)
-                    if rule_known(candidate):
-                        return Val(candidate)
-        if name == "__builtins__":
-            return Val("builtins")
-        if name in BUILTIN_NAMES:
-            return Val("builtins." + name)
-        return UNKNOWN
+        if self.has_stars:
+            for scope in reversed(self.scopes):
+                if scope.stars:
+                    for module in reversed(scope.stars):
+                        candidate = canon(module + "." + name)
+                        if rule_known(candidate):
+                            return Val(candidate)
+        return BUILTIN_VALS.get(name, UNKNOWN)
 
     def resolve_attribute(self, node):
         base_node = node.value
@@ -779,8 +877,13 @@ class Analyzer(object):
         if base.qual is not None:
             qual = base.qual
             if qual == "pathlib.Path()" and attr == "parent":
-                return Val("pathlib.Path()", posixpath.dirname(base.const) if base.const is not None else None,
+                return Val("pathlib.Path()", parent_path(base.const) if base.const is not None else None,
                            base.outside)
+            class_attrs = self.class_attrs
+            if class_attrs:
+                member = class_attrs.get(qual + "." + attr)
+                if member is not None:
+                    return member
             return qval(canon(qual + "." + attr))
         if base.const is not None and attr in ("join", "replace", "lower", "upper", "strip", "decode", "format",
                                                "encode", "lstrip", "rstrip", "title", "capitalize", "swapcase"):
@@ -793,7 +896,18 @@ class Analyzer(object):
         fval = self.resolve(func)
         qual = fval.qual
         if qual is None:
+            if type(func) is AST_ATTRIBUTE:
+                method = CONTAINER_METHODS.get(func.attr)
+                if method is not None:
+                    # ``pvs.values()``, ``handlers.get("run")`` on a container whose elements are known.
+                    element = self.resolve(func.value).elem
+                    if element is not None:
+                        if method == 2:
+                            return Val(elem=Val(elem=element))
+                        return Val(elem=element) if method else element
             return UNKNOWN
+        if fval.elem is not None and qual.startswith(FUNCTION_PREFIX):
+            return fval.elem
         plain = _PLAIN_CALL_RESULTS.get(qual)
         if plain is not None:
             return plain
@@ -806,6 +920,10 @@ class Analyzer(object):
         if special is None and qual.endswith(".get") and (qual.endswith(".__dict__.get") or
                                                           qual == "__globals__.get"):
             special = _resolve_dict_get
+        elif special is None and qual.endswith(".__getattribute__") and args:
+            # ``os.__getattribute__("system")`` is ``getattr(os, "system")``.
+            name = self.resolve(args[0]).const
+            return qval(canon(qual[:-17] + "." + name)) if name else UNKNOWN
         if special is not None:
             val = special(self, node, args)
             if val is not None:
@@ -822,6 +940,8 @@ class Analyzer(object):
                 if method == "expanduser" and receiver.const is not None and receiver.const.startswith("~"):
                     return Val("pathlib.Path()", None, True)
                 return Val("pathlib.Path()", receiver.const, receiver.outside, None, receiver.inside)
+        if qual in CWD_PRODUCERS:
+            return Val("pathlib.Path()", ".") if qual.startswith("pathlib.") else Val(const=".")
         if qual in ABSOLUTE_PATH_PRODUCERS:
             if qual in ("os.path.abspath", "os.path.realpath") and args:
                 inner = self.resolve(args[0])
@@ -1136,15 +1256,29 @@ class Analyzer(object):
         self.bind(node.name, UNKNOWN, False)
         self.push("function")
         self.bind_arguments(node.args, defaults)
+        self.returns.append(None)
         self.visit_list(node.body)
+        returned = self.returns.pop()
         self.pop()
+        if returned is not None:
+            # ``def connect(): return Context("pva")``: calling the function gives what it returns.
+            self.bind(node.name, Val(FUNCTION_PREFIX + node.name, None, False, returned), False)
 
     def visit_lambda(self, node):
         self.visit_arguments(node.args)
         defaults = self.argument_defaults(node.args) if node.args.defaults or node.args.kw_defaults else None
         self.push("function")
         self.bind_arguments(node.args, defaults)
-        self.visit(node.body)
+        if self.lambda_elements:
+            element = self.lambda_elements.pop(node, None)
+            positional = getattr(node.args, "posonlyargs", []) + node.args.args
+            if element is not None and positional:
+                # ``map(lambda pv: pv.put(0), pvs)``: the parameter is an element of the mapped sequence.
+                self.bind(positional[0].arg, element, False)
+        body = node.body
+        self.visit(body)
+        if type(body) in REFERENCE_TYPES:
+            self.check_reference(body, None, None, "(returned as a callable)")
         self.pop()
 
     def visit_arguments(self, args):
@@ -1192,7 +1326,17 @@ class Analyzer(object):
         self.bind(node.name, base, False)
         self.push("class")
         self.visit_list(node.body)
+        members = [(name, val) for name, val in self.scopes[-1].names.items()
+                   if val.qual is not None and "." not in name and sensitive(val.qual)]
         self.pop()
+        if members:
+            # ``Tool.run(...)`` and ``Tool().run(...)`` reach the class attribute ``run = subprocess.check_output``.
+            if base.qual is None:
+                base = Val("__class__." + node.name)
+                self.bind(node.name, base, False)
+            for name, val in members:
+                self.class_attrs[base.qual + "." + name] = val
+                self.class_attrs[base.qual + "()." + name] = val
 
     def visit_global(self, node):
         scope = self.scopes[-1]
@@ -1254,12 +1398,11 @@ class Analyzer(object):
     def visit_subscript(self, node):
         self.visit(node.value)
         self.visit(node.slice)
-        base = self.resolve(node.value)
-        qual = base.qual
-        if qual == "sys.modules":
-            self.add("dynamic.sys_modules_read", node, "sys.modules")
-        elif qual == "os.environ":
-            self.add("environment.read", node, "os.environ")
+        qual = self.resolve(node.value).qual
+        if qual is not None:
+            hit = SUBSCRIPT_READS.get(qual)
+            if hit is not None:
+                self.add(hit[0], node, hit[1])
 
     def check_attribute_store(self, target):
         base_qual = self.resolve(target.value).qual
@@ -1267,6 +1410,9 @@ class Analyzer(object):
             return
         if target.attr == "value" and base_qual in PV_CLASSES:
             self.add("epics.pv_put", target, base_qual + ".value")
+        elif base_qual in EPICS_ATTRIBUTE_WRITERS and not target.attr.startswith("_"):
+            # A Motor or Device writes the PV behind any field set as an attribute (``m.drive = 1.0``).
+            self.add(EPICS_ATTRIBUTE_WRITERS[base_qual], target, base_qual + "." + target.attr)
         elif base_qual == "tango.DeviceProxy()" and not target.attr.startswith("_"):
             self.add("tango.write_attribute", target, "tango.DeviceProxy()." + target.attr)
         else:
@@ -1282,6 +1428,8 @@ class Analyzer(object):
         qual = self.resolve(target.value).qual
         if qual == "sys.modules":
             self.add("dynamic.sys_modules", target, "sys.modules")
+        elif qual == "tango.DeviceProxy()":
+            self.add("tango.write_attribute", target, "tango.DeviceProxy()[]")
         elif qual == "os.environ":
             key = self.resolve(target.slice if INDEX is None or type(target.slice) is not INDEX
                                else target.slice.value).const
@@ -1296,13 +1444,19 @@ class Analyzer(object):
     def visit_call(self, node):
         func = node.func
         func_type = type(func)
+        args = node.args
+        if func_type is AST_NAME and len(args) > 1 and type(args[0]) is AST_LAMBDA and \
+                self.resolve_name(func).qual in ("builtins.map", "builtins.filter"):
+            element = element_of(self.resolve(args[1]))
+            if (element.qual is not None and sensitive(element.qual)) or element.elem is not None or \
+                    element.outside or element.inside:
+                self.lambda_elements[args[0]] = element
         if func_type is AST_ATTRIBUTE:
             self.visit(func.value)
             if func.attr in INTERNAL_ATTRIBUTES:
                 self.add("dynamic.introspection", func, "." + func.attr)
         elif func_type is not AST_NAME:
             self.visit(func)
-        args = node.args
         for arg in args:
             if type(arg) not in LEAVES:
                 self.visit(arg)
@@ -1332,26 +1486,58 @@ class Analyzer(object):
                     self.add(hit[0], node, qual or ("." + attr), None, "matching '" + hit[1] + "'")
 
         # A dangerous callable handed to something else (``map(os.system, cmds)``, ``Thread(target=os.system)``).
+        if qual in TYPE_CHECKS:
+            return
         for arg in args:
             if type(arg) in REFERENCE_TYPES:
-                self.check_reference(arg)
+                self.check_reference(arg, qual, args)
         for keyword in keywords:
             if type(keyword.value) in REFERENCE_TYPES:
-                self.check_reference(keyword.value)
+                self.check_reference(keyword.value, qual, None)
 
-    def check_reference(self, node):
-        kind = type(node)
-        if kind is AST_NAME:
-            name = node.id
+    def visit_return(self, node):
+        value = node.value
+        if value is not None:
+            self.visit(value)
+            returns = self.returns
+            if returns and returns[-1] is None:
+                val = self.resolve(value)
+                element = val.elem
+                if (val.qual is not None and sensitive(val.qual)) or val.const is not None or val.outside or \
+                        val.inside or (element is not None and element.qual is not None and sensitive(element.qual)):
+                    returns[-1] = val
+            if type(value) in REFERENCE_TYPES:
+                # Returned values are not followed, so a dangerous callable leaving a function is reported here.
+                self.check_reference(value, None, None, "(returned as a callable)")
+
+    def check_reference(self, node, call_qual, args, detail="(passed as a callable)"):
+        if type(node) is AST_NAME:
             # Most arguments are plain local variables; skip them without a full resolution.
-            if self.lookup(name) is None and name not in HIGH_RISK_BUILTINS and not self.has_stars:
+            bound = self.lookup(node.id)
+            if bound is not None:
+                qual = bound.qual
+            elif node.id in HIGH_RISK_BUILTINS or self.has_stars:
+                qual = self.resolve_name(node).qual
+            else:
                 return
-        if kind is AST_NAME or kind is AST_ATTRIBUTE:
+        else:
             qual = self.resolve(node).qual
-            if qual is not None:
-                rule = match_rule(qual)
-                if rule is not None and RULES[rule][1] == "high":
-                    self.add(rule, node, qual, None, "(passed as a callable)")
+        if qual is None:
+            return
+        rule = match_rule(qual)
+        if rule is not None:
+            category, severity = RULES[rule][:2]
+            if (severity == "high" or category in CONTROL_CATEGORIES) and \
+                    (call_qual is None or match_rule(call_qual) != rule):
+                self.add(rule, node, qual, None, detail)
+        elif qual in DELETE_REFERENCES:
+            # ``map(os.remove, glob.glob("/tmp/*"))``: the paths are the elements of the next argument of map.
+            path = UNKNOWN
+            if call_qual == "builtins.map" and args is not None:
+                index = next(i for i, arg in enumerate(args) if arg is node)
+                if len(args) > index + 1:
+                    path = element_of(self.resolve(args[index + 1]))
+            self.report_path(FS_CALLS[qual][0], node, qual, path, detail)
 
     def check_call(self, node, qual, args, keywords):
         """Reports what calling ``qual`` does; True when a finding was added or the call is fully handled."""
@@ -1373,8 +1559,9 @@ class Analyzer(object):
         if qual == "pathlib.Path().open":
             receiver = self.resolve(node.func.value) if type(node.func) is AST_ATTRIBUTE else UNKNOWN
             return self.check_open_val(node, qual, receiver, self.arg(args, keywords, 0, "mode"))
-        if qual in SAVE_FUNCTIONS:
-            self.check_save(node, args, keywords, qual)
+        position = SAVE_FUNCTIONS.get(qual)
+        if position is not None:
+            self.check_save(node, args, keywords, qual, position)
             return True
         rule = match_rule(qual)
         if rule is not None:
@@ -1461,12 +1648,11 @@ class Analyzer(object):
         self.add(rule, node, qual, severity, text)
         return True
 
-    def check_save(self, node, args, keywords, name):
-        target = self.arg(args, keywords, 0, None)
+    def check_save(self, node, args, keywords, name, position=0):
+        target = self.arg(args, keywords, position, None)
         if target is None:
             for keyword in keywords:
-                if keyword.arg in ("path", "path_or_buf", "fname", "file", "filename", "excel_writer", "buf",
-                                   "filepath", "path_or_buffer"):
+                if keyword.arg in SAVE_PATH_KEYWORDS:
                     target = keyword.value
                     break
         if target is None:
@@ -1495,6 +1681,9 @@ class Analyzer(object):
         return True
 
     def check_numpy_load(self, node, qual, args, keywords):
+        if len(args) > 2 and not (type(args[2]) is AST_CONSTANT and not args[2].value):
+            self.add("deserialization.pickle", node, qual, None, "(allow_pickle is on)")
+            return True
         for keyword in keywords:
             if keyword.arg == "allow_pickle" and not (type(keyword.value) is AST_CONSTANT and
                                                       keyword.value.value is False):
@@ -1523,11 +1712,43 @@ class Analyzer(object):
     def check_setattr(self, node, qual, args, keywords):
         if args:
             base = self.resolve(args[0]).qual
-            if base is not None and (base in MONKEYPATCH_TARGETS or base == "sys"):
+            if base is not None:
                 name = self.resolve(args[1]).const if len(args) > 1 else None
-                self.add("dynamic.monkeypatch", node, base + "." + (name or "?"))
-                return True
+                if base in MONKEYPATCH_TARGETS or base == "sys":
+                    self.add("dynamic.monkeypatch", node, base + "." + (name or "?"))
+                    return True
+                if qual == "builtins.setattr":
+                    # ``setattr(pv, "value", 3)`` is ``pv.value = 3``.
+                    if base in PV_CLASSES and (name is None or name == "value"):
+                        self.add("epics.pv_put", node, base + ".value")
+                        return True
+                    if base == "tango.DeviceProxy()" and not (name or "x").startswith("_"):
+                        self.add("tango.write_attribute", node, base + "." + (name or "?"))
+                        return True
         return False
+
+    def check_tempfile(self, node, qual, args, keywords):
+        # A temporary file or folder in the default temporary folder is scratch space; one created in a
+        # named folder is a write there.
+        folder = self.arg(args, keywords, TEMPFILE_DIR_POSITIONS[qual], "dir")
+        if folder is None:
+            return False
+        return self.report_path("filesystem.write", node, qual, self.resolve(folder), None)
+
+    def check_urlretrieve(self, node, qual, args, keywords):
+        self.add("network.http", node, qual)
+        target = self.arg(args, keywords, 1, "filename")
+        if target is not None:
+            self.report_path("filesystem.write", node, qual, self.resolve(target), None)
+        return True
+
+    def check_shelve(self, node, qual, args, keywords):
+        self.add("deserialization.shelve", node, qual)
+        flag = self.arg(args, keywords, 1, "flag")
+        if flag is None or self.resolve(flag).const != "r":
+            self.report_path("filesystem.write", node, qual, self.resolve(self.arg(args, keywords, 0, "filename"))
+                             if self.arg(args, keywords, 0, "filename") is not None else UNKNOWN, None)
+        return True
 
     def check_timeit(self, node, qual, args, keywords):
         # Statements given as strings are compiled and run, like exec().
@@ -1571,8 +1792,32 @@ LEAVES = frozenset([AST_NAME, AST_CONSTANT, ast.Pass, ast.Break, ast.Continue, a
                         ast.UAdd, AST_USUB)])
 # Classes derived from these libraries' classes inherit their rules.
 INHERITED_ROOTS = frozenset(["epics", "p4p", "caproto", "pvaccess", "tango", "subprocess", "socket", "pathlib",
-                             "ctypes", "pickle"])
-PV_CLASSES = frozenset(["epics.PV()", "epics.Motor()", "epics.Device()"])
+                             "ctypes", "pickle", "ophyd"])
+PV_CLASSES = frozenset(["epics.PV()", "epics.Motor()", "epics.Device()", "ophyd.EpicsSignal()"])
+# Reading an item of these: the rule and the symbol reported.
+SUBSCRIPT_READS = {
+    "sys.modules": ("dynamic.sys_modules_read", "sys.modules"),
+    "os.environ": ("environment.read", "os.environ"),
+    # ``dev["current"]`` is ``dev.read_attribute("current")``.
+    "tango.DeviceProxy()": ("tango.read_attribute", "tango.DeviceProxy()[]"),
+}
+# ``ctypes.cdll["libc.so.6"]`` loads a library without a call.
+SUBSCRIPT_READS.update((name, ("native.ctypes", name + "[]")) for name in (
+    "ctypes.cdll", "ctypes.windll", "ctypes.oledll", "ctypes.pydll", "ctypes.pythonapi", "ctypes.CDLL()",
+    "ctypes.PyDLL()", "ctypes.WinDLL()", "ctypes.OleDLL()", "ctypes.LibraryLoader()"))
+# The qual of a user function whose return value is known; the Val's ``elem`` is that value.
+FUNCTION_PREFIX = "__function__."
+EPICS_ATTRIBUTE_WRITERS = {"epics.Motor()": "epics.motor_write", "epics.Device()": "epics.device_put"}
+CONTROL_CATEGORIES = frozenset(["control_system_read", "control_system_write"])
+# Calls whose arguments are types to compare against, not callables handed over: ``isinstance(x, socket.socket)``.
+TYPE_CHECKS = frozenset(["builtins.isinstance", "builtins.issubclass"])
+DELETE_REFERENCES = frozenset(["os.remove", "os.unlink", "os.rmdir", "os.removedirs", "shutil.rmtree"])
+# Methods of a container whose elements are known: 0 gives one element, 1 a container of them, 2 a container of
+# tuples whose parts are all taken to be such elements (``for name, pv in pvs.items()``).
+CONTAINER_METHODS = {"get": 0, "pop": 0, "setdefault": 0, "values": 1, "copy": 1, "items": 2}
+TEMPFILE_DIR_POSITIONS = {"tempfile.NamedTemporaryFile": 6, "tempfile.TemporaryFile": 6,
+                          "tempfile.SpooledTemporaryFile": 7, "tempfile.mkstemp": 2, "tempfile.mkdtemp": 2,
+                          "tempfile.TemporaryDirectory": 2}
 INTERNAL_ATTRIBUTES = frozenset(["__subclasses__", "__globals__", "__builtins__", "__code__", "f_globals",
                                  "f_builtins", "f_back", "gi_frame", "cr_frame", "tb_frame", "func_globals"])
 REFERENCE_TYPES = frozenset([AST_NAME, AST_ATTRIBUTE])
@@ -1669,11 +1914,120 @@ def _resolve_dict_get(self, node, args):
         if base is not None and key:
             if base == "sys.modules":
                 return Val(canon(key))
+            if base == "builtins":
+                # ``__builtins__.get("exec")`` where __builtins__ is the builtins dict.
+                return Val("builtins." + key)
             if base.endswith(".__dict__"):
                 return Val(canon(base[:-9] + "." + key))
             if base == "__globals__":
                 return Val("builtins") if key == "__builtins__" else (
                     self.scopes[0].names.get(key) or (Val("builtins." + key) if key in BUILTIN_NAMES else UNKNOWN))
+    return None
+
+
+def _resolve_dirname(self, node, args):
+    if len(args) != 1:
+        return None
+    inner = self.resolve(args[0])
+    if inner.const is None:
+        return Val(None, None, inner.outside, None, inner.inside)
+    const = inner.const
+    # ``os.path.dirname(os.getcwd())`` is the folder above the execution folder.
+    if posixpath.normpath(const) in (".", "") or posixpath.basename(const) in (".", ".."):
+        return Val(const=parent_path(const))
+    return Val(const=posixpath.dirname(const))
+
+
+def _path_listing(where, element):
+    if where == "outside":
+        return Val(element.qual, None, True)
+    if where == "inside":
+        return Val(element.qual, None, False, None, True)
+    return None
+
+
+def _resolve_glob(self, node, args):
+    # ``glob.glob("/var/log/*")`` gives paths as outside the folder as its pattern.
+    if not args or any(keyword.arg == "root_dir" for keyword in node.keywords):
+        return None
+    listing = _path_listing(classify_path(self.resolve(args[0])), UNKNOWN)
+    return Val(elem=listing) if listing is not None else None
+
+
+def _resolve_path_glob(self, node, args):
+    func = node.func
+    if type(func) is not AST_ATTRIBUTE:
+        return None
+    parts = [self.resolve(func.value)]
+    if args:
+        parts.append(self.resolve(args[0]))
+    listing = _path_listing(classify_path(join_paths(parts)), PATH_OBJECT)
+    return Val(elem=listing if listing is not None else PATH_OBJECT)
+
+
+def _resolve_listdir(self, node, args):
+    # Bare names: relative to the working directory whatever folder was listed.
+    return LISTED_NAMES
+
+
+def _resolve_walk(self, node, args):
+    # ``for root, dirs, files in os.walk(top)``: root is as inside or outside as top, files are bare names.
+    top = self.resolve(args[0]) if args else Val(const=".")
+    where = classify_path(top)
+    if where == "unknown":
+        return None
+    part = Val(None, None, where == "outside", LISTED_NAMES_ELEMENT, where == "inside")
+    return Val(elem=Val(elem=part))
+
+
+def _resolve_same_elements(self, node, args):
+    # ``list(pvs)``, ``sorted(pvs)``, ``iter(pvs)``: the same elements.
+    if not args:
+        return None
+    element = self.resolve(args[0]).elem
+    return Val(elem=element) if element is not None else None
+
+
+def _resolve_filter(self, node, args):
+    # ``filter(f, pvs)`` keeps some of the elements of its second argument.
+    if len(args) != 2:
+        return None
+    element = self.resolve(args[1]).elem
+    return Val(elem=element) if element is not None else None
+
+
+def _resolve_dict_call(self, node, args):
+    # ``dict(zip(names, pvs))`` and ``dict(pvs_by_name)`` hold the same known elements.
+    if len(args) == 1:
+        element = self.resolve(args[0]).elem
+        if element is not None:
+            if element.qual is None and element.elem is not None:
+                return Val(elem=element.elem)
+            return Val(elem=element)
+    return None
+
+
+def _resolve_next(self, node, args):
+    if args:
+        return self.resolve(args[0]).elem
+    return None
+
+
+def _resolve_tuples(self, node, args):
+    # ``zip(pvs, values)`` and ``enumerate(pvs)``: every part of each tuple is taken to be a known element.
+    for arg in args:
+        element = self.resolve(arg).elem
+        if element is not None and element.qual is not None:
+            return Val(elem=Val(elem=element))
+    return None
+
+
+def _resolve_map(self, node, args):
+    # ``map(PV, names)`` makes PV objects.
+    if len(args) >= 2:
+        made = self.resolve(args[0]).qual
+        if made is not None:
+            return Val(elem=qval(canon(made + "()")))
     return None
 
 
@@ -1709,7 +2063,32 @@ CALL_RESOLVERS = {
     "sys.modules.get": _resolve_dict_get,
     "sys.modules.pop": _resolve_dict_get,
     "sys.modules.__getitem__": _resolve_dict_get,
+    "builtins.get": _resolve_dict_get,
+    "os.path.dirname": _resolve_dirname,
+    "glob.glob": _resolve_glob,
+    "glob.iglob": _resolve_glob,
+    "pathlib.Path().glob": _resolve_path_glob,
+    "pathlib.Path().rglob": _resolve_path_glob,
+    "pathlib.Path().iterdir": _resolve_path_glob,
+    "os.listdir": _resolve_listdir,
+    "os.walk": _resolve_walk,
+    "builtins.list": _resolve_same_elements,
+    "builtins.tuple": _resolve_same_elements,
+    "builtins.set": _resolve_same_elements,
+    "builtins.frozenset": _resolve_same_elements,
+    "builtins.sorted": _resolve_same_elements,
+    "builtins.reversed": _resolve_same_elements,
+    "builtins.iter": _resolve_same_elements,
+    "builtins.filter": _resolve_filter,
+    "builtins.next": _resolve_next,
+    "builtins.dict": _resolve_dict_call,
+    "builtins.zip": _resolve_tuples,
+    "builtins.enumerate": _resolve_tuples,
+    "builtins.map": _resolve_map,
 }
+PATH_OBJECT = Val("pathlib.Path()")
+LISTED_NAMES_ELEMENT = Val(None, None, False, None, True)
+LISTED_NAMES = Val(elem=LISTED_NAMES_ELEMENT)
 
 
 CALL_CHECKS = {
@@ -1726,7 +2105,11 @@ CALL_CHECKS = {
     "timeit.timeit": Analyzer.check_timeit,
     "timeit.repeat": Analyzer.check_timeit,
     "timeit.Timer": Analyzer.check_timeit,
+    "urllib.request.urlretrieve": Analyzer.check_urlretrieve,
+    "urllib.urlretrieve": Analyzer.check_urlretrieve,
+    "shelve.open": Analyzer.check_shelve,
 }
+CALL_CHECKS.update((name, Analyzer.check_tempfile) for name in TEMPFILE_DIR_POSITIONS)
 
 RESOLVERS = {
     AST_NAME: Analyzer.resolve_name,
@@ -1765,6 +2148,7 @@ DISPATCH = {
     ast.FunctionDef: Analyzer.visit_function,
     ast.AsyncFunctionDef: Analyzer.visit_function,
     ast.Lambda: Analyzer.visit_lambda,
+    ast.Return: Analyzer.visit_return,
     ast.ClassDef: Analyzer.visit_class,
     ast.Global: Analyzer.visit_global,
     ast.ExceptHandler: Analyzer.visit_except_handler,

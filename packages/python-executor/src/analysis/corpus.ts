@@ -16,8 +16,10 @@ export interface CorpusCase {
 
 /**
  * Code the analyzer must flag, including the evasions a substring matcher misses: aliases, `getattr` with folded
- * names, `__import__`, `importlib`, `sys.modules`, callables passed as values, star imports, and
- * control-system writes through every supported library. Each case lists every finding expected, with its line.
+ * names, `__import__`, `importlib`, `sys.modules`, callables passed as values or returned, star imports, modules
+ * re-exported by other modules (`os.path.os`), class attributes, helper functions, containers (`zip`, `map`,
+ * `dict.values()`), and control-system writes through every supported library. Each case lists every finding
+ * expected, with its line. The later cases come from red-teaming the analyzer with LLM-style analysis code.
  */
 export const DANGEROUS_SNIPPETS: readonly CorpusCase[] = [
   {
@@ -561,13 +563,1183 @@ export const DANGEROUS_SNIPPETS: readonly CorpusCase[] = [
     code: 'import h5py\nwith h5py.File("/data/shared/out.h5", "w") as f:\n    f["x"] = [1, 2]',
     expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
   },
+  {
+    name: "os.system reached through os.path.os",
+    code: 'import os.path\nos.path.os.system("id")',
+    expected: [{ line: 2, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "os.system reached through shutil.os",
+    code: 'import shutil\nshutil.os.system("ls -la /")',
+    expected: [{ line: 2, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "os imported from pathlib's namespace",
+    code: 'from pathlib import os as _os\nlisting = _os.popen("id").read()',
+    expected: [{ line: 2, rule: "process.os_popen", severity: "high" }],
+  },
+  {
+    name: "subprocess reached through webbrowser.subprocess",
+    code: 'import webbrowser\nwebbrowser.subprocess.run(["id"])',
+    expected: [{ line: 2, rule: "process.subprocess", severity: "high" }],
+  },
+  {
+    name: "functools.partial of subprocess.run",
+    code: 'import subprocess as sp\nfrom functools import partial\nrun = partial(sp.run, shell=True, check=True)\nrun("ls -l")\nresults = {}',
+    expected: [{ line: 3, rule: "process.subprocess", severity: "high" }],
+  },
+  {
+    name: "functools.partial(os.system) called inline",
+    code: 'import functools\nimport os\nfunctools.partial(os.system, "id")()',
+    expected: [{ line: 3, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "os.popen mapped over commands",
+    code: 'import os\nouts = [p.read() for p in map(os.popen, ["uname -a", "id"])]',
+    expected: [{ line: 2, rule: "process.os_popen", severity: "high" }],
+  },
+  {
+    name: "operator.attrgetter kept in a variable",
+    code: 'import operator\nimport subprocess\ngetter = operator.attrgetter("check_output")\nout = getter(subprocess)(["id"])',
+    expected: [{ line: 4, rule: "process.subprocess", severity: "high" }],
+  },
+  {
+    name: "operator.methodcaller kept in a variable",
+    code: 'import operator\nimport os\ncaller = operator.methodcaller("popen", "ls")\ncaller(os)',
+    expected: [{ line: 4, rule: "process.os_popen", severity: "high" }],
+  },
+  {
+    name: "os.system as a lambda default",
+    code: 'import os\nrun = lambda cmd, f=os.system: f(cmd)\nrun("id")',
+    expected: [{ line: 2, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "subprocess.run through an identity decorator function",
+    code: 'import subprocess\n\ndef register(fn):\n    return fn\n\nrunner = register(subprocess.run)\nrunner(["ls"])',
+    expected: [{ line: 6, rule: "process.subprocess", severity: "high" }],
+  },
+  {
+    name: "os.system registered with atexit",
+    code: 'import atexit\nimport os\natexit.register(os.system, "rm -rf build")',
+    expected: [{ line: 3, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "subprocess function as a class attribute, called on the class",
+    code: 'import subprocess\n\nclass Tool:\n    run = subprocess.check_output\n\nout = Tool.run(["id"])',
+    expected: [{ line: 6, rule: "process.subprocess", severity: "high" }],
+  },
+  {
+    name: "os.system as a class attribute, called on an instance",
+    code: 'import os\n\nclass Tool:\n    shell = os.system\n\nTool().shell("id")',
+    expected: [{ line: 6, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "os.system stored in a type() namespace",
+    code: 'import os\nT = type("T", (), {"run": staticmethod(os.system)})\nT.run("id")',
+    expected: [{ line: 2, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "os.system called from a decorated function",
+    code: 'import functools\nimport os\n\n@functools.lru_cache(maxsize=None)\ndef shell(cmd):\n    return os.system(cmd)\n\nshell("id")',
+    expected: [{ line: 6, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "a decorator that runs a shell command",
+    code: 'import subprocess\n\ndef logged(fn):\n    subprocess.call(["logger", fn.__name__])\n    return fn\n\n@logged\ndef work():\n    return 1',
+    expected: [{ line: 4, rule: "process.subprocess", severity: "high" }],
+  },
+  {
+    name: "asyncio.create_subprocess_shell",
+    code: 'import asyncio\n\nasync def main():\n    proc = await asyncio.create_subprocess_shell("ls", stdout=asyncio.subprocess.PIPE)\n    out, _ = await proc.communicate()\n    return out\n\nasyncio.run(main())',
+    expected: [{ line: 4, rule: "process.asyncio_subprocess", severity: "high" }],
+  },
+  {
+    name: "asyncio.subprocess imported under an alias",
+    code: 'from asyncio import subprocess as asp\n\nasync def go():\n    p = await asp.create_subprocess_exec("id")\n    await p.wait()',
+    expected: [{ line: 4, rule: "process.asyncio_subprocess", severity: "high" }],
+  },
+  {
+    name: "event loop subprocess_exec",
+    code: 'import asyncio\n\nasync def go():\n    loop = asyncio.get_running_loop()\n    transport, proto = await loop.subprocess_exec(asyncio.SubprocessProtocol, "ls")',
+    expected: [{ line: 5, rule: "process.asyncio_subprocess", severity: "high" }],
+  },
+  {
+    name: "multiprocessing pool mapping os.system",
+    code: 'import multiprocessing as mp\nimport os\nwith mp.Pool(2) as pool:\n    codes = pool.map(os.system, ["ls", "id"])',
+    expected: [{ line: 4, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "multiprocessing.Process with an os.system target",
+    code: 'from multiprocessing import Process\nimport os\np = Process(target=os.system, args=("id",))\np.start()',
+    expected: [{ line: 3, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "ProcessPoolExecutor submitting subprocess.check_output",
+    code: 'from concurrent.futures import ProcessPoolExecutor\nimport subprocess\nwith ProcessPoolExecutor() as ex:\n    fut = ex.submit(subprocess.check_output, ["id"])',
+    expected: [{ line: 4, rule: "process.subprocess", severity: "high" }],
+  },
+  {
+    name: "run_in_executor with os.system",
+    code: 'import asyncio\nimport os\n\nasync def go():\n    loop = asyncio.get_running_loop()\n    await loop.run_in_executor(None, os.system, "ls")',
+    expected: [{ line: 6, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "webbrowser.open starts a browser process",
+    code: 'import webbrowser\nwebbrowser.open("http://example.com/report.html")',
+    expected: [{ line: 2, rule: "process.other", severity: "high" }],
+  },
+  {
+    name: "pty.fork",
+    code: "import pty\npid, fd = pty.fork()",
+    expected: [{ line: 2, rule: "process.pty", severity: "high" }],
+  },
+  {
+    name: "os.posix_spawnp",
+    code: 'import os\nos.posix_spawnp("ls", ["ls"], dict(os.environ))',
+    expected: [{ line: 2, rule: "process.os_spawn", severity: "high" }],
+  },
+  {
+    name: "subprocess star import bound to another name",
+    code: 'from subprocess import *\nrunner = getoutput\nrunner("id")',
+    expected: [{ line: 3, rule: "process.subprocess", severity: "high" }],
+  },
+  {
+    name: "os.system through __import__ with a fromlist",
+    code: 'system = __import__("os", fromlist=["system"]).system\nsystem("id")',
+    expected: [
+      { line: 1, rule: "dynamic.import", severity: "high" },
+      { line: 2, rule: "process.os_system", severity: "high" },
+    ],
+  },
+  {
+    name: "importlib.__import__",
+    code: 'import importlib\nimportlib.__import__("subprocess").run(["id"])',
+    expected: [
+      { line: 2, rule: "dynamic.import", severity: "high" },
+      { line: 2, rule: "process.subprocess", severity: "high" },
+    ],
+  },
+  {
+    name: "os.popen from a dict literal's get",
+    code: 'import os\nrun = {"sh": os.popen}.get("sh")\nrun("id")',
+    expected: [{ line: 3, rule: "process.os_popen", severity: "high" }],
+  },
+  {
+    name: "os.system through next(iter(...))",
+    code: 'import os\nf = next(iter([os.system]))\nf("id")',
+    expected: [{ line: 3, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "os.system picked from a list by index after list()",
+    code: 'import os\nhandlers = list([os.system, os.system])\nhandlers[0]("id")',
+    expected: [{ line: 3, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "os.execvp replacing the process",
+    code: 'import os\nos.execvp("sh", ["sh", "-c", "id"])',
+    expected: [{ line: 2, rule: "process.os_exec", severity: "high" }],
+  },
+  {
+    name: "os.spawnv",
+    code: 'import os\nos.spawnv(os.P_NOWAIT, "/bin/ls", ["ls"])',
+    expected: [{ line: 2, rule: "process.os_spawn", severity: "high" }],
+  },
+  {
+    name: "subprocess.getoutput under a module alias",
+    code: 'import subprocess as s\ntext = s.getoutput("uname -a")',
+    expected: [{ line: 2, rule: "process.subprocess", severity: "high" }],
+  },
+  {
+    name: "sorted with os.system as the key",
+    code: 'import os\norder = sorted(["ls", "id"], key=os.system)',
+    expected: [{ line: 2, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "builtins.__dict__ with a concatenated key",
+    code: 'import builtins\nbuiltins.__dict__["ex" + "ec"]("print(1)")',
+    expected: [{ line: 2, rule: "dynamic.exec", severity: "high" }],
+  },
+  {
+    name: "getattr on __builtins__ with a folded name",
+    code: 'fn = getattr(__builtins__, "ev" + "al")\nresults = {"v": fn("6 * 7")}',
+    expected: [{ line: 2, rule: "dynamic.eval", severity: "high" }],
+  },
+  {
+    name: "vars(os) lookup",
+    code: 'import os\nvars(os)["system"]("whoami")',
+    expected: [{ line: 2, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "globals()['__builtins__'].exec",
+    code: 'runner = globals()["__builtins__"].exec\nrunner("x = 1")',
+    expected: [{ line: 2, rule: "dynamic.exec", severity: "high" }],
+  },
+  {
+    name: "sys.modules bound to a name",
+    code: 'import sys\nmods = sys.modules\nmods["os"].system("id")',
+    expected: [
+      { line: 3, rule: "dynamic.sys_modules_read", severity: "medium" },
+      { line: 3, rule: "process.os_system", severity: "high" },
+    ],
+  },
+  {
+    name: "sys.modules['builtins'].eval",
+    code: 'import sys\nsys.modules["builtins"].eval("1 + 1")',
+    expected: [
+      { line: 2, rule: "dynamic.eval", severity: "high" },
+      { line: 2, rule: "dynamic.sys_modules_read", severity: "medium" },
+    ],
+  },
+  {
+    name: "exec through builtins.__dict__.get",
+    code: 'import builtins\nrunner = builtins.__dict__.get("exec")\nrunner("x = 2")',
+    expected: [{ line: 3, rule: "dynamic.exec", severity: "high" }],
+  },
+  {
+    name: "compile then eval of the code object",
+    code: 'code_obj = compile("sum([1, 2])", "<expr>", "eval")\nresults = {"v": eval(code_obj)}',
+    expected: [
+      { line: 1, rule: "dynamic.compile", severity: "high" },
+      { line: 2, rule: "dynamic.eval", severity: "high" },
+    ],
+  },
+  {
+    name: "__builtins__ as a dict or a module",
+    code: 'b = __builtins__\nex = b["exec"] if isinstance(b, dict) else b.exec\nex("y = 3")',
+    expected: [{ line: 3, rule: "dynamic.exec", severity: "high" }],
+  },
+  {
+    name: "eval as a lambda default argument",
+    code: 'calc = lambda expr, ev=eval: ev(expr)\nresults = {"v": calc("2 ** 8")}',
+    expected: [{ line: 1, rule: "dynamic.eval", severity: "high" }],
+  },
+  {
+    name: "eval as a class attribute used from a method",
+    code: 'class Calc:\n    evaluate = eval\n\n    def go(self, s):\n        return self.evaluate(s)\n\nresults = {"v": Calc().go("1 + 1")}',
+    expected: [{ line: 5, rule: "dynamic.eval", severity: "high" }],
+  },
+  {
+    name: "exec as a class attribute called on the class",
+    code: 'class Runner:\n    go = exec\n\nRunner.go("x = 1")',
+    expected: [{ line: 4, rule: "dynamic.exec", severity: "high" }],
+  },
+  {
+    name: "eval mapped over expressions with a partial",
+    code: 'from functools import partial\nev = partial(eval, globals=None)\nvalues = [ev(e) for e in ["1", "2"]]',
+    expected: [{ line: 2, rule: "dynamic.eval", severity: "high" }],
+  },
+  {
+    name: "importlib.util loading a file",
+    code: 'import importlib.util\nspec = importlib.util.spec_from_file_location("helper", "/tmp/helper.py")\nmod = importlib.util.module_from_spec(spec)\nspec.loader.exec_module(mod)',
+    expected: [
+      { line: 2, rule: "dynamic.importlib", severity: "high" },
+      { line: 3, rule: "dynamic.importlib", severity: "high" },
+    ],
+  },
+  {
+    name: "import_module with a computed name",
+    code: 'from importlib import import_module\nsp = import_module("sub" + "process")\nsp.Popen(["ls"])',
+    expected: [
+      { line: 2, rule: "dynamic.importlib", severity: "high" },
+      { line: 3, rule: "process.subprocess", severity: "high" },
+    ],
+  },
+  {
+    name: "runpy.run_module under an alias",
+    code: 'from runpy import run_module as rm\nrm("http.server", run_name="__main__")',
+    expected: [{ line: 2, rule: "dynamic.runpy", severity: "high" }],
+  },
+  {
+    name: "code.InteractiveInterpreter().runsource",
+    code: "import code\ncode.InteractiveInterpreter().runsource(\"import os; os.system('id')\")",
+    expected: [{ line: 2, rule: "dynamic.exec", severity: "high" }],
+  },
+  {
+    name: "code.InteractiveConsole push",
+    code: 'from code import InteractiveConsole\nconsole = InteractiveConsole(locals())\nconsole.push("print(1)")',
+    expected: [{ line: 2, rule: "dynamic.exec", severity: "high" }],
+  },
+  {
+    name: "code.interact with locals",
+    code: "import code\ncode.interact(local=dict(globals(), **locals()))",
+    expected: [{ line: 2, rule: "dynamic.exec", severity: "high" }],
+  },
+  {
+    name: "types.FunctionType from a compiled string",
+    code: 'import types\nf = types.FunctionType(compile("1", "<s>", "eval"), {})',
+    expected: [
+      { line: 2, rule: "dynamic.code_object", severity: "high" },
+      { line: 2, rule: "dynamic.compile", severity: "high" },
+    ],
+  },
+  {
+    name: "exec through operator.methodcaller on builtins",
+    code: 'import builtins\nimport operator\noperator.methodcaller("exec", "x = 1")(builtins)',
+    expected: [{ line: 3, rule: "dynamic.exec", severity: "high" }],
+  },
+  {
+    name: "getattr of the epics module's caput with a folded name",
+    code: 'import epics\ngetattr(epics, "ca" + "put")("SR:MAG:SP", 1)',
+    expected: [{ line: 2, rule: "epics.caput", severity: "medium" }],
+  },
+  {
+    name: "shutil.rmtree of a home subfolder",
+    code: 'import shutil\nfrom pathlib import Path\nshutil.rmtree(Path.home() / "datasets")',
+    expected: [{ line: 3, rule: "filesystem.delete", severity: "high" }],
+  },
+  {
+    name: "shutil.copy into /etc",
+    code: 'import shutil\nshutil.copy("crontab.txt", "/etc/cron.d/backup")',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "shutil.copytree into the home folder",
+    code: 'import os\nimport shutil\nshutil.copytree("figures", os.path.join(os.path.expanduser("~"), "figures"))',
+    expected: [{ line: 3, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "Path with an absolute base then write_text",
+    code: 'from pathlib import Path\nlog = Path("/var/log") / "analysis.log"\nlog.write_text("done")',
+    expected: [{ line: 3, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "Path.unlink in /tmp",
+    code: 'from pathlib import Path\nPath("/tmp/cache.db").unlink(missing_ok=True)',
+    expected: [{ line: 2, rule: "filesystem.delete", severity: "high" }],
+  },
+  {
+    name: "os.replace onto a system file",
+    code: 'import os\nos.replace("new.cfg", "/etc/app.cfg")',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "io.open for writing outside",
+    code: 'import io\nwith io.open("/etc/motd", "w", encoding="utf-8") as fh:\n    fh.write("hi")',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "codecs.open appending in the home folder",
+    code: 'import codecs\nfh = codecs.open("~/notes.txt", "a", "utf-8")\nfh.write("x")',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "tempfile.NamedTemporaryFile in /etc",
+    code: 'import tempfile\ntmp = tempfile.NamedTemporaryFile(dir="/etc", delete=False)\ntmp.write(b"x")',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "tempfile.mkstemp in a system folder",
+    code: 'import tempfile\nfd, path = tempfile.mkstemp(suffix=".sh", dir="/usr/local/bin")',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "writing into tempfile.gettempdir()",
+    code: 'import os\nimport tempfile\nwith open(os.path.join(tempfile.gettempdir(), "payload.sh"), "w") as fh:\n    fh.write("#!/bin/sh")',
+    expected: [{ line: 3, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "writing into tempfile.mkdtemp()",
+    code: 'import tempfile\nfrom pathlib import Path\nscratch = Path(tempfile.mkdtemp())\n(scratch / "x.txt").write_text("x")',
+    expected: [{ line: 4, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "os.rename with a computed absolute destination",
+    code: 'import os\nname = "report.csv"\nos.rename(name, "/srv/share/" + name)',
+    expected: [{ line: 3, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "builtins.open appending to /etc/hosts",
+    code: 'import builtins\nbuiltins.open("/etc/hosts", "a").write("1.2.3.4 x")',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "DataFrame.to_csv into /tmp",
+    code: 'import pandas as pd\ndf = pd.DataFrame({"a": [1]})\ndf.to_csv("/tmp/export.csv")',
+    expected: [{ line: 3, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "np.savetxt into a home folder",
+    code: 'import numpy as np\nnp.savetxt("/home/user/x.txt", np.arange(3))',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "savefig onto the Desktop",
+    code: 'import os\nimport matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.savefig(os.path.expanduser("~/Desktop/plot.png"))',
+    expected: [{ line: 4, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "json.dump to an absolute path",
+    code: 'import json\njson.dump({"a": 1}, open("/etc/app.json", "w"))',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "csv.writer on a file outside",
+    code: 'import csv\nwith open("/tmp/out.csv", "w", newline="") as fh:\n    csv.writer(fh).writerow([1, 2])',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "os.remove over a glob of an absolute folder",
+    code: 'import glob\nimport os\nfor f in glob.glob("/var/log/*.log"):\n    os.remove(f)',
+    expected: [{ line: 4, rule: "filesystem.delete", severity: "high" }],
+  },
+  {
+    name: "Path.glob under an absolute folder then unlink",
+    code: 'from pathlib import Path\nfor p in Path("/data/shared").glob("*.tmp"):\n    p.unlink()',
+    expected: [{ line: 3, rule: "filesystem.delete", severity: "high" }],
+  },
+  {
+    name: "os.remove mapped over an absolute glob",
+    code: 'import glob\nimport os\nlist(map(os.remove, glob.glob("/tmp/*.csv")))',
+    expected: [{ line: 3, rule: "filesystem.delete", severity: "high" }],
+  },
+  {
+    name: "os.chmod on a system binary",
+    code: 'import os\nos.chmod("/usr/local/bin/tool", 0o777)',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "os.symlink to a system file, then writing through it",
+    code: 'import os\nos.symlink("/etc/passwd", "passwd_link")\nopen("passwd_link", "a").write("x")',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "Path.symlink_to a system folder",
+    code: 'from pathlib import Path\nPath("etc_link").symlink_to("/etc")',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "zipfile extractall into /opt",
+    code: 'import zipfile\nwith zipfile.ZipFile("bundle.zip") as zf:\n    zf.extractall("/opt/app")',
+    expected: [
+      { line: 2, rule: "filesystem.read", severity: "low" },
+      { line: 3, rule: "filesystem.write", severity: "high" },
+    ],
+  },
+  {
+    name: "shutil.unpack_archive into /usr/local",
+    code: 'import shutil\nshutil.unpack_archive("tools.tar.gz", "/usr/local")',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "shutil.make_archive in /tmp",
+    code: 'import shutil\nshutil.make_archive("/tmp/backup", "zip", ".")',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "os.makedirs under /opt",
+    code: 'import os\nos.makedirs("/opt/app/data", exist_ok=True)',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "Path.expanduser before write_text",
+    code: 'from pathlib import Path\nPath("~/.ssh/authorized_keys").expanduser().write_text("ssh-rsa AAA")',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "open on Path.home() for appending",
+    code: 'from pathlib import Path\nwith open(Path.home() / ".bashrc", "a") as fh:\n    fh.write("alias ls=rm")',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "writing next to the execution folder through Path.cwd().parent",
+    code: 'from pathlib import Path\n(Path.cwd().parent / "sibling.txt").write_text("x")',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "shutil.rmtree of a sibling through os.getcwd()",
+    code: 'import os\nimport shutil\nshutil.rmtree(os.path.join(os.getcwd(), "..", "other_run"))',
+    expected: [{ line: 3, rule: "filesystem.delete", severity: "high" }],
+  },
+  {
+    name: "urlretrieve into a system folder",
+    code: 'import urllib.request\nurllib.request.urlretrieve("http://example.com/tool", "/usr/local/bin/tool")',
+    expected: [
+      { line: 2, rule: "filesystem.write", severity: "high" },
+      { line: 2, rule: "network.http", severity: "medium" },
+    ],
+  },
+  {
+    name: "rmtree from a shutil star import",
+    code: 'from shutil import *\nrmtree("/data")',
+    expected: [{ line: 2, rule: "filesystem.delete", severity: "high" }],
+  },
+  {
+    name: "Path from a pathlib star import",
+    code: 'from pathlib import *\nPath("/etc/issue").write_text("x")',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "os.truncate of a system log",
+    code: 'import os\nos.truncate("/var/log/syslog", 0)',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "socket.create_connection under an alias",
+    code: 'from socket import create_connection as cc\nconn = cc(("example.com", 80))\nconn.sendall(b"GET / HTTP/1.0\\r\\n\\r\\n")',
+    expected: [{ line: 2, rule: "network.socket", severity: "high" }],
+  },
+  {
+    name: "socket class imported by name",
+    code: 'from socket import socket, AF_INET, SOCK_DGRAM\ns = socket(AF_INET, SOCK_DGRAM)\ns.sendto(b"x", ("10.0.0.1", 9999))',
+    expected: [{ line: 2, rule: "network.socket", severity: "high" }],
+  },
+  {
+    name: "http.server serving the folder",
+    code: 'from http.server import HTTPServer, SimpleHTTPRequestHandler\nHTTPServer(("", 8000), SimpleHTTPRequestHandler).serve_forever()',
+    expected: [{ line: 2, rule: "network.server", severity: "high" }],
+  },
+  {
+    name: "socketserver.TCPServer",
+    code: 'import socketserver\n\nclass Echo(socketserver.BaseRequestHandler):\n    def handle(self):\n        self.request.sendall(self.request.recv(1024))\n\nwith socketserver.TCPServer(("0.0.0.0", 9000), Echo) as srv:\n    srv.serve_forever()',
+    expected: [{ line: 7, rule: "network.server", severity: "high" }],
+  },
+  {
+    name: "xmlrpc server",
+    code: 'from xmlrpc.server import SimpleXMLRPCServer\nserver = SimpleXMLRPCServer(("0.0.0.0", 8000))\nserver.register_function(pow)\nserver.serve_forever()',
+    expected: [{ line: 2, rule: "network.server", severity: "high" }],
+  },
+  {
+    name: "urllib.request.urlopen under a module alias",
+    code: 'import urllib.request as ur\ndata = ur.urlopen("http://example.com/data.json").read()',
+    expected: [{ line: 2, rule: "network.http", severity: "medium" }],
+  },
+  {
+    name: "ctypes.CDLL(None)",
+    code: 'import ctypes\nlibc = ctypes.CDLL(None)\nlibc.system(b"id")',
+    expected: [{ line: 2, rule: "native.ctypes", severity: "high" }],
+  },
+  {
+    name: "ctypes.cdll subscripted by library name",
+    code: 'import ctypes\nlibc = ctypes.cdll["libc.so.6"]\nlibc.system(b"id")',
+    expected: [{ line: 2, rule: "native.ctypes", severity: "high" }],
+  },
+  {
+    name: "ctypes star import",
+    code: 'from ctypes import *\nlibc = CDLL("libc.so.6")',
+    expected: [{ line: 2, rule: "native.ctypes", severity: "high" }],
+  },
+  {
+    name: "ctypes.pythonapi",
+    code: 'import ctypes\nctypes.pythonapi.PyRun_SimpleString(b"print(1)")',
+    expected: [{ line: 2, rule: "native.ctypes", severity: "high" }],
+  },
+  {
+    name: "cffi dlopen",
+    code: 'from cffi import FFI\nffi = FFI()\nffi.cdef("int system(const char *);")\nlib = ffi.dlopen(None)\nlib.system(b"id")',
+    expected: [{ line: 2, rule: "native.cffi", severity: "high" }],
+  },
+  {
+    name: "pickle.Unpickler on a file",
+    code: 'import pickle\nwith open("state.pkl", "rb") as fh:\n    state = pickle.Unpickler(fh).load()',
+    expected: [
+      { line: 2, rule: "filesystem.read", severity: "low" },
+      { line: 3, rule: "deserialization.pickle", severity: "high" },
+    ],
+  },
+  {
+    name: "pickle.loads under an alias",
+    code: "from pickle import loads as L\nobj = L(blob)",
+    expected: [{ line: 2, rule: "deserialization.pickle", severity: "high" }],
+  },
+  {
+    name: "pickle._loads, the pure-Python unpickler",
+    code: "import pickle\nobj = pickle._loads(payload)",
+    expected: [{ line: 2, rule: "deserialization.pickle", severity: "high" }],
+  },
+  {
+    name: "_pickle.loads",
+    code: "import _pickle\nobj = _pickle.loads(payload)",
+    expected: [{ line: 2, rule: "deserialization.pickle", severity: "high" }],
+  },
+  {
+    name: "dill.load from a file",
+    code: 'import dill as d\nwith open("fn.dill", "rb") as fh:\n    fn = d.load(fh)',
+    expected: [
+      { line: 2, rule: "filesystem.read", severity: "low" },
+      { line: 3, rule: "deserialization.dill", severity: "high" },
+    ],
+  },
+  {
+    name: "marshal.loads then exec",
+    code: "import marshal\nexec(marshal.loads(blob))",
+    expected: [
+      { line: 2, rule: "deserialization.marshal", severity: "high" },
+      { line: 2, rule: "dynamic.exec", severity: "high" },
+    ],
+  },
+  {
+    name: "shelve.open",
+    code: 'import shelve\nwith shelve.open("cache") as db:\n    model = db["model"]',
+    expected: [{ line: 2, rule: "deserialization.shelve", severity: "high" }],
+  },
+  {
+    name: "yaml.load with yaml.Loader",
+    code: "import yaml\ncfg = yaml.load(text, Loader=yaml.Loader)",
+    expected: [{ line: 2, rule: "deserialization.other", severity: "high" }],
+  },
+  {
+    name: "yaml.unsafe_load imported by name",
+    code: "from yaml import unsafe_load\ndata = unsafe_load(stream)",
+    expected: [{ line: 2, rule: "deserialization.other", severity: "high" }],
+  },
+  {
+    name: "yaml.full_load",
+    code: 'import yaml\nwith open("cfg.yml") as fh:\n    cfg = yaml.full_load(fh)',
+    expected: [
+      { line: 2, rule: "filesystem.read", severity: "low" },
+      { line: 3, rule: "deserialization.other", severity: "high" },
+    ],
+  },
+  {
+    name: "numpy.load with allow_pickle passed by position",
+    code: 'import numpy as np\nobj = np.load("objects.npy", None, True)',
+    expected: [{ line: 2, rule: "deserialization.pickle", severity: "high" }],
+  },
+  {
+    name: "torch.load of a checkpoint",
+    code: 'import torch\nstate = torch.load("checkpoint.pt", map_location="cpu")',
+    expected: [{ line: 2, rule: "deserialization.pickle", severity: "high" }],
+  },
+  {
+    name: "pandas.read_pickle",
+    code: 'import pandas as pd\ndf = pd.read_pickle("frame.pkl")',
+    expected: [{ line: 2, rule: "deserialization.pickle", severity: "high" }],
+  },
+  {
+    name: "joblib.load of a model",
+    code: 'import joblib\nmodel = joblib.load("model.joblib")',
+    expected: [{ line: 2, rule: "deserialization.pickle", severity: "high" }],
+  },
+  {
+    name: "pickle.loads mapped over blobs",
+    code: "import pickle\nobjs = list(map(pickle.loads, blobs))",
+    expected: [{ line: 2, rule: "deserialization.pickle", severity: "high" }],
+  },
+  {
+    name: "caput imported as c, with wait",
+    code: 'from epics import caput as c\nc("SR:C02:MAG:SP", 0.5, wait=True)',
+    expected: [{ line: 2, rule: "epics.caput", severity: "medium" }],
+  },
+  {
+    name: "epics.PV(...).put chained",
+    code: 'import epics\nepics.PV("SR:C03:MAG:SP").put(1.2, wait=True)',
+    expected: [{ line: 2, rule: "epics.pv_put", severity: "medium" }],
+  },
+  {
+    name: "PV(...).value assigned without a variable",
+    code: 'from epics import PV\nPV("SR:C03:MAG:SP").value = 3',
+    expected: [{ line: 2, rule: "epics.pv_put", severity: "medium" }],
+  },
+  {
+    name: "caput passed to map",
+    code: 'from epics import caput\nlist(map(caput, ["A:SP", "B:SP"], [1.0, 2.0]))',
+    expected: [{ line: 2, rule: "epics.caput", severity: "medium" }],
+  },
+  {
+    name: "caput bound in functools.partial",
+    code: 'from functools import partial\nimport epics\nset_current = partial(epics.caput, "SR:PS:Q1:SP")\nset_current(12.5)',
+    expected: [{ line: 3, rule: "epics.caput", severity: "medium" }],
+  },
+  {
+    name: "caput as a thread target",
+    code: 'import threading\nfrom epics import caput\nthreading.Thread(target=caput, args=("SR:SP", 1)).start()',
+    expected: [{ line: 3, rule: "epics.caput", severity: "medium" }],
+  },
+  {
+    name: "PVs zipped with values",
+    code: 'from epics import PV\npvs = [PV("A:SP"), PV("B:SP")]\nfor pv, value in zip(pvs, [1.0, 2.0]):\n    pv.put(value)',
+    expected: [{ line: 4, rule: "epics.pv_put", severity: "medium" }],
+  },
+  {
+    name: "PVs made with map",
+    code: 'from epics import PV\nnames = ["A:SP", "B:SP"]\nfor pv in list(map(PV, names)):\n    pv.put(0)',
+    expected: [{ line: 4, rule: "epics.pv_put", severity: "medium" }],
+  },
+  {
+    name: "PVs in a dict comprehension, iterated with values()",
+    code: 'from epics import PV\npvs = {n: PV(n) for n in ["A:SP", "B:SP"]}\nfor pv in pvs.values():\n    pv.put(0)',
+    expected: [{ line: 4, rule: "epics.pv_put", severity: "medium" }],
+  },
+  {
+    name: "PVs in a dict, iterated with items()",
+    code: 'import epics\npvs = {"q1": epics.PV("Q1:SP"), "q2": epics.PV("Q2:SP")}\nfor name, pv in pvs.items():\n    pv.value = 0',
+    expected: [{ line: 4, rule: "epics.pv_put", severity: "medium" }],
+  },
+  {
+    name: "PV taken from a dict with get()",
+    code: 'from epics import PV\npvs = {n: PV(n) for n in ["Q1:SP"]}\npvs.get("Q1:SP").put(1)',
+    expected: [{ line: 3, rule: "epics.pv_put", severity: "medium" }],
+  },
+  {
+    name: "setattr of value on a PV",
+    code: 'from epics import PV\npv = PV("SR:MAG:SP")\nsetattr(pv, "value", 2.5)',
+    expected: [{ line: 3, rule: "epics.pv_put", severity: "medium" }],
+  },
+  {
+    name: "enumerate over PVs",
+    code: 'import epics\nfor i, pv in enumerate([epics.PV("A"), epics.PV("B")]):\n    pv.put(i)',
+    expected: [{ line: 3, rule: "epics.pv_put", severity: "medium" }],
+  },
+  {
+    name: "epics.ca.put on a channel",
+    code: 'from epics import ca\nchid = ca.create_channel("SR:MAG:SP")\nca.put(chid, 1.0)',
+    expected: [{ line: 3, rule: "epics.caput", severity: "medium" }],
+  },
+  {
+    name: "epics Motor move",
+    code: 'from epics import Motor\nm = Motor("IOC:m1")\nm.move(10.0, wait=True)',
+    expected: [{ line: 3, rule: "epics.motor_write", severity: "medium" }],
+  },
+  {
+    name: "get_pv then put",
+    code: 'from epics import get_pv\npv = get_pv("SR:MAG:SP")\npv.put(2)',
+    expected: [{ line: 3, rule: "epics.pv_put", severity: "medium" }],
+  },
+  {
+    name: "PV kept as a class attribute",
+    code: 'from epics import PV\n\nclass Beamline:\n    shutter = PV("BL:SHUTTER:CMD")\n\n    def close(self):\n        self.shutter.put(0)',
+    expected: [{ line: 7, rule: "epics.pv_put", severity: "medium" }],
+  },
+  {
+    name: "caput imported inside a function",
+    code: 'def apply(value):\n    from epics import caput\n    caput("SR:MAG:SP", value)',
+    expected: [{ line: 3, rule: "epics.caput", severity: "medium" }],
+  },
+  {
+    name: "epics imported through __import__",
+    code: 'ep = __import__("epics")\nep.caput("SR:MAG:SP", 1)',
+    expected: [
+      { line: 1, rule: "dynamic.import", severity: "high" },
+      { line: 2, rule: "epics.caput", severity: "medium" },
+    ],
+  },
+  {
+    name: "p4p Context through its full module path",
+    code: 'import p4p.client.thread\np4p.client.thread.Context("pva").put("SR:MAG:SP", 1.0)',
+    expected: [{ line: 2, rule: "p4p.put", severity: "medium" }],
+  },
+  {
+    name: "p4p Context under an alias, rpc",
+    code: 'from p4p.client.thread import Context as C\nctx = C("pva")\nresult = ctx.rpc("SR:CALC", {"a": 1})',
+    expected: [{ line: 3, rule: "p4p.rpc", severity: "medium" }],
+  },
+  {
+    name: "caproto threading client module alias",
+    code: 'import caproto.threading.client as ctc\nctx = ctc.Context()\npv = ctx.get_pvs("SR:MAG:SP")[0]\npv.write([1.0], wait=True)',
+    expected: [{ line: 4, rule: "caproto.write", severity: "medium" }],
+  },
+  {
+    name: "caproto sync client module",
+    code: 'from caproto.sync import client\nclient.write("SR:MAG:SP", 1.0, notify=True)',
+    expected: [{ line: 2, rule: "caproto.write", severity: "medium" }],
+  },
+  {
+    name: "caproto pyepics_compat caput",
+    code: 'from caproto.threading.pyepics_compat import caput\ncaput("SR:MAG:SP", 1.0)',
+    expected: [{ line: 2, rule: "epics.caput", severity: "medium" }],
+  },
+  {
+    name: "pvaccess Channel under an alias, putFloat",
+    code: 'import pvaccess as pva\npva.Channel("SR:MAG:SP").putFloat(1.0)',
+    expected: [{ line: 2, rule: "pvaccess.put", severity: "medium" }],
+  },
+  {
+    name: "PyTango DeviceProxy write_attribute",
+    code: 'import PyTango\ndev = PyTango.DeviceProxy("sr/ps/q1")\ndev.write_attribute("current", 10.0)',
+    expected: [{ line: 3, rule: "tango.write_attribute", severity: "medium" }],
+  },
+  {
+    name: "tango DeviceProxy alias write_attributes",
+    code: 'from tango import DeviceProxy as DP\nDP("sr/ps/q1").write_attributes([("current", 1.0), ("voltage", 2.0)])',
+    expected: [{ line: 2, rule: "tango.write_attribute", severity: "medium" }],
+  },
+  {
+    name: "tango AttributeProxy write",
+    code: 'import tango\ntango.AttributeProxy("sr/ps/q1/current").write(5.0)',
+    expected: [{ line: 2, rule: "tango.write_attribute", severity: "medium" }],
+  },
+  {
+    name: "tango command called as a method",
+    code: 'import tango\ndev = tango.DeviceProxy("sr/ps/q1")\ndev.On()',
+    expected: [{ line: 3, rule: "tango.command_inout", severity: "medium" }],
+  },
+  {
+    name: "tango proxies enumerated",
+    code: 'import tango\nproxies = [tango.DeviceProxy(n) for n in ["a/b/1", "a/b/2"]]\nfor i, d in enumerate(proxies):\n    d.write_attribute("x", i)',
+    expected: [{ line: 4, rule: "tango.write_attribute", severity: "medium" }],
+  },
+  {
+    name: "setattr on a tango proxy",
+    code: 'import tango\ndev = tango.DeviceProxy("sr/ps/q1")\nsetattr(dev, "current", 2.0)',
+    expected: [{ line: 3, rule: "tango.write_attribute", severity: "medium" }],
+  },
+  {
+    name: "EPICS address list through os.putenv",
+    code: 'import os\nos.putenv("EPICS_PVA_ADDR_LIST", "10.0.0.1")',
+    expected: [{ line: 2, rule: "environment.epics_override", severity: "high" }],
+  },
+  {
+    name: "EPICS auto address list through setdefault",
+    code: 'import os\nos.environ.setdefault("EPICS_CA_AUTO_ADDR_LIST", "NO")',
+    expected: [{ line: 2, rule: "environment.epics_override", severity: "high" }],
+  },
+  {
+    name: "caget and caput in an analysis loop",
+    code: 'import numpy as np\nfrom epics import caget, caput\nreadings = np.array([caget(f"SR:C{i:02d}:BPM:X") for i in range(1, 4)])\ncorrection = -0.1 * (readings - readings.mean())\nfor i, delta in enumerate(correction, start=1):\n    caput(f"SR:C{i:02d}:CORR:SP", float(delta))\nresults = {"rms": float(readings.std())}',
+    expected: [
+      { line: 3, rule: "epics.caget", severity: "low" },
+      { line: 6, rule: "epics.caput", severity: "medium" },
+    ],
+  },
+  {
+    name: "os.system called through __call__",
+    code: 'import os\nos.system.__call__("id")',
+    expected: [{ line: 2, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "os.__getattribute__ with a folded name",
+    code: 'import os\nos.__getattribute__("sys" + "tem")("id")',
+    expected: [{ line: 2, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "eval written with full-width letters",
+    code: 'results = {"v": \uff45\uff56\uff41\uff4c("6 * 7")}',
+    expected: [{ line: 1, rule: "dynamic.eval", severity: "high" }],
+  },
+  {
+    name: "os.path.os through from os import path",
+    code: 'from os import path\npath.os.system("id")',
+    expected: [{ line: 2, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "vars(builtins) lookup of eval",
+    code: 'import builtins\nresults = {"v": vars(builtins)["eval"]("1 + 1")}',
+    expected: [{ line: 2, rule: "dynamic.eval", severity: "high" }],
+  },
+  {
+    name: "subprocess.run with PIPE constants reported once",
+    code: 'import subprocess\nout = subprocess.run(["ls"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)',
+    expected: [{ line: 2, rule: "process.subprocess", severity: "high" }],
+  },
+  {
+    name: "os.system on an instance of a class with the attribute",
+    code: 'import os\n\nclass Tool:\n    shell = os.system\n\nt = Tool()\nt.shell("id")',
+    expected: [{ line: 7, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "os.system as a threading.Timer callback",
+    code: 'import os\nimport threading\nthreading.Timer(0.1, os.system, ["id"]).start()',
+    expected: [{ line: 3, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "os.system as a contextlib.ExitStack callback",
+    code: 'import contextlib\nimport os\nwith contextlib.ExitStack() as stack:\n    stack.callback(os.system, "id")',
+    expected: [{ line: 4, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "os.system applied over a DataFrame column",
+    code: 'import os\nimport pandas as pd\ndf = pd.DataFrame({"cmd": ["ls", "id"]})\ndf["rc"] = df["cmd"].apply(os.system)',
+    expected: [{ line: 4, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "os.system wrapped by np.vectorize",
+    code: 'import os\nimport numpy as np\ncodes = np.vectorize(os.system)(np.array(["ls", "id"]))',
+    expected: [{ line: 3, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "cloudpickle.loads",
+    code: "import cloudpickle\nfn = cloudpickle.loads(blob)",
+    expected: [{ line: 2, rule: "deserialization.pickle", severity: "high" }],
+  },
+  {
+    name: "jsonpickle.decode",
+    code: "import jsonpickle\nobj = jsonpickle.decode(text)",
+    expected: [{ line: 2, rule: "deserialization.other", severity: "high" }],
+  },
+  {
+    name: "yaml.load_all with UnsafeLoader",
+    code: "import yaml\ndocs = list(yaml.load_all(text, Loader=yaml.UnsafeLoader))",
+    expected: [{ line: 2, rule: "deserialization.other", severity: "high" }],
+  },
+  {
+    name: "shelve.open outside the folder",
+    code: 'import shelve\ndb = shelve.open("/tmp/shared_cache")',
+    expected: [
+      { line: 2, rule: "deserialization.shelve", severity: "high" },
+      { line: 2, rule: "filesystem.write", severity: "high" },
+    ],
+  },
+  {
+    name: "tempfile.TemporaryDirectory in /var/tmp",
+    code: 'import tempfile\nwith tempfile.TemporaryDirectory(dir="/var/tmp") as d:\n    pass',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "os.walk of a system folder removing files",
+    code: 'import os\nfor root, dirs, files in os.walk("/var/tmp"):\n    for f in files:\n        os.remove(os.path.join(root, f))',
+    expected: [{ line: 4, rule: "filesystem.delete", severity: "high" }],
+  },
+  {
+    name: "Path.iterdir of /tmp then unlink",
+    code: 'from pathlib import Path\nfor p in Path("/tmp").iterdir():\n    if p.suffix == ".lock":\n        p.unlink()',
+    expected: [{ line: 4, rule: "filesystem.delete", severity: "high" }],
+  },
+  {
+    name: "Path.rglob unlink in a comprehension",
+    code: 'from pathlib import Path\nremoved = [p.unlink() for p in Path("/var/tmp").rglob("*.lock")]',
+    expected: [{ line: 2, rule: "filesystem.delete", severity: "high" }],
+  },
+  {
+    name: "shutil.rmtree of the folder above the working directory",
+    code: "import os\nimport shutil\nshutil.rmtree(os.path.dirname(os.getcwd()))",
+    expected: [{ line: 3, rule: "filesystem.delete", severity: "high" }],
+  },
+  {
+    name: "writing two levels above Path.cwd()",
+    code: 'from pathlib import Path\ntarget = Path.cwd().parent.parent / "x.txt"\ntarget.write_text("x")',
+    expected: [{ line: 3, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "Path.open for appending outside",
+    code: 'import pathlib\nwith pathlib.Path("/etc/profile").open("a") as fh:\n    fh.write("export X=1")',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "np.save into the home folder",
+    code: 'import numpy as np\nfrom pathlib import Path\nnp.save(Path.home() / "arr.npy", np.zeros(3))',
+    expected: [{ line: 3, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "os.chdir to the root",
+    code: 'import os\nos.chdir("/")\nopen("etc/motd", "w").write("x")',
+    expected: [{ line: 2, rule: "filesystem.chdir", severity: "medium" }],
+  },
+  {
+    name: "Path kept as a class attribute, written outside",
+    code: 'from pathlib import Path\n\nclass Config:\n    out = Path("/srv/share")\n\n(Config.out / "results.csv").write_text("a,b")',
+    expected: [{ line: 6, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "caput taken from a dict of actions",
+    code: 'from epics import caput\nactions = {"set": caput}\nactions["set"]("SR:MAG:SP", 1.0)',
+    expected: [{ line: 3, rule: "epics.caput", severity: "medium" }],
+  },
+  {
+    name: "PV value incremented in place",
+    code: 'from epics import PV as ProcessVariable\npv = ProcessVariable("SR:MAG:SP")\npv.value += 0.1',
+    expected: [{ line: 3, rule: "epics.pv_put", severity: "medium" }],
+  },
+  {
+    name: "caproto chain from Context to write",
+    code: 'from caproto.threading.client import Context\nContext().get_pvs("SR:MAG:SP")[0].write([2.0])',
+    expected: [{ line: 2, rule: "caproto.write", severity: "medium" }],
+  },
+  {
+    name: "tango Init command",
+    code: 'import tango\ntango.DeviceProxy("sr/ps/q1").Init()',
+    expected: [{ line: 2, rule: "tango.command_inout", severity: "medium" }],
+  },
+  {
+    name: "epics.ca.put imported under an alias",
+    code: 'from epics.ca import put as ca_put, create_channel\nca_put(create_channel("SR:MAG:SP"), 1.0)',
+    expected: [{ line: 2, rule: "epics.caput", severity: "medium" }],
+  },
+  {
+    name: "epics reached through sys.modules",
+    code: 'import sys\nimport epics\nsys.modules["epics"].caput("SR:MAG:SP", 1)',
+    expected: [
+      { line: 3, rule: "dynamic.sys_modules_read", severity: "medium" },
+      { line: 3, rule: "epics.caput", severity: "medium" },
+    ],
+  },
+  {
+    name: "epics Motor field set as an attribute",
+    code: 'import epics\nm = epics.Motor("IOC:m1")\nm.drive = 1.5',
+    expected: [{ line: 3, rule: "epics.motor_write", severity: "medium" }],
+  },
+  {
+    name: "epics Device field set as an attribute",
+    code: 'from epics import Device\ndev = Device("IOC:PS1:", attrs=("VAL", "RBV"))\ndev.VAL = 2.0',
+    expected: [{ line: 3, rule: "epics.device_put", severity: "medium" }],
+  },
+  {
+    name: "os.system returned from a helper function",
+    code: 'import os\n\ndef runner():\n    return os.system\n\nrunner()("id")',
+    expected: [
+      { line: 4, rule: "process.os_system", severity: "high" },
+      { line: 6, rule: "process.os_system", severity: "high" },
+    ],
+  },
+  {
+    name: "eval returned from a lambda",
+    code: 'get = lambda: eval\nresults = {"v": get()("1 + 2")}',
+    expected: [{ line: 1, rule: "dynamic.eval", severity: "high" }],
+  },
+  {
+    name: "PV writes through a lambda mapped over PVs",
+    code: 'from epics import PV\npvs = [PV("A:SP"), PV("B:SP")]\nlist(map(lambda pv: pv.put(0), pvs))',
+    expected: [{ line: 3, rule: "epics.pv_put", severity: "medium" }],
+  },
+  {
+    name: "PVs in dict(zip(...)), then indexed",
+    code: 'from epics import PV\nnames = ["A:SP", "B:SP"]\npvs = dict(zip(names, map(PV, names)))\npvs["A:SP"].put(1.0)',
+    expected: [{ line: 4, rule: "epics.pv_put", severity: "medium" }],
+  },
+  {
+    name: "tango attribute written by subscript",
+    code: 'import tango\ndev = tango.DeviceProxy("sr/ps/q1")\ndev["current"] = 3.0',
+    expected: [{ line: 3, rule: "tango.write_attribute", severity: "medium" }],
+  },
+  {
+    name: "tango Group write_attribute",
+    code: 'import tango\ngroup = tango.Group("magnets")\ngroup.add("sr/ps/*")\ngroup.write_attribute("current", 0.0)',
+    expected: [{ line: 4, rule: "tango.write_attribute", severity: "medium" }],
+  },
+  {
+    name: "pandas.to_pickle outside the folder",
+    code: 'import pandas as pd\ndf = pd.DataFrame({"a": [1]})\npd.to_pickle(df, "/tmp/frame.pkl")',
+    expected: [{ line: 3, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "torch.save outside the folder",
+    code: 'import torch\nmodel = torch.nn.Linear(2, 1)\ntorch.save(model.state_dict(), "/srv/models/m.pt")',
+    expected: [{ line: 3, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "joblib.dump outside the folder",
+    code: 'import joblib\njoblib.dump({"w": 1}, "/home/user/model.joblib")',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "plt.imsave into /tmp",
+    code: 'import numpy as np\nimport matplotlib.pyplot as plt\nplt.imsave("/tmp/frame.png", np.zeros((4, 4)))',
+    expected: [{ line: 3, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "cv2.imwrite into a system folder",
+    code: 'import cv2\nimport numpy as np\ncv2.imwrite("/var/www/html/img.png", np.zeros((4, 4)))',
+    expected: [{ line: 3, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "scipy.io.savemat into /tmp",
+    code: 'from scipy.io import savemat\nsavemat("/tmp/data.mat", {"a": [1, 2]})',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "plotly write_html into the home folder",
+    code: 'import plotly.express as px\nfig = px.line(x=[1, 2], y=[3, 4])\nfig.write_html("~/public_html/plot.html")',
+    expected: [{ line: 3, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "logging.FileHandler outside the folder",
+    code: 'import logging\nhandler = logging.FileHandler("/var/log/analysis.log")\nlogging.getLogger().addHandler(handler)',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "logging.basicConfig with a file outside",
+    code: 'import logging\nlogging.basicConfig(filename="/tmp/run.log", level=logging.DEBUG)',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "multiprocessing.connection.Listener",
+    code: 'from multiprocessing.connection import Listener\nwith Listener(("0.0.0.0", 6000), authkey=b"x") as listener:\n    conn = listener.accept()',
+    expected: [{ line: 2, rule: "network.server", severity: "high" }],
+  },
+  {
+    name: "multiprocessing.connection.Client",
+    code: 'from multiprocessing.connection import Client\nconn = Client(("10.0.0.5", 6000))\nconn.send("hi")',
+    expected: [{ line: 2, rule: "network.socket", severity: "high" }],
+  },
+  {
+    name: "numpy.ctypeslib.load_library",
+    code: 'import numpy as np\nlib = np.ctypeslib.load_library("libc", "/lib/x86_64-linux-gnu")',
+    expected: [{ line: 2, rule: "native.ctypes", severity: "high" }],
+  },
+  {
+    name: "_posixsubprocess.fork_exec",
+    code: 'import _posixsubprocess\n_posixsubprocess.fork_exec([b"/bin/sh"], [b"/bin/sh"], True, (), None, None, -1, -1, -1, -1, -1, -1, -1, -1, False, False, None, None, None, -1, None, False)',
+    expected: [{ line: 2, rule: "process.subprocess", severity: "high" }],
+  },
+  {
+    name: "pydoc.pipepager runs a shell command",
+    code: 'import pydoc\npydoc.pipepager("report", "sh -c id")',
+    expected: [{ line: 2, rule: "process.other", severity: "high" }],
+  },
+  {
+    name: "distutils.spawn.spawn",
+    code: 'from distutils.spawn import spawn\nspawn(["ls", "-l"])',
+    expected: [{ line: 2, rule: "process.other", severity: "high" }],
+  },
+  {
+    name: "zipimport.zipimporter",
+    code: 'import zipimport\nmod = zipimport.zipimporter("/tmp/plugins.zip").load_module("plugin")',
+    expected: [{ line: 2, rule: "dynamic.importlib", severity: "high" }],
+  },
+  {
+    name: "dill.load_session",
+    code: 'import dill\ndill.load_session("session.pkl")',
+    expected: [{ line: 2, rule: "deserialization.dill", severity: "high" }],
+  },
+  {
+    name: "pandas.io.pickle.read_pickle",
+    code: 'import pandas as pd\ndf = pd.io.pickle.read_pickle("frame.pkl")',
+    expected: [{ line: 2, rule: "deserialization.pickle", severity: "high" }],
+  },
+  {
+    name: "caput handed to asyncio.to_thread",
+    code: 'import asyncio\nfrom epics import caput\n\nasync def main():\n    await asyncio.to_thread(caput, "SR:MAG:SP", 1.0)',
+    expected: [{ line: 5, rule: "epics.caput", severity: "medium" }],
+  },
+  {
+    name: "p4p put bound in functools.partial",
+    code: 'import functools\nfrom p4p.client.thread import Context\nctx = Context("pva")\nsetter = functools.partial(ctx.put, "SR:MAG:SP")\nsetter(2.0)',
+    expected: [{ line: 4, rule: "p4p.put", severity: "medium" }],
+  },
+  {
+    name: "p4p Context returned by a helper function",
+    code: 'from p4p.client.thread import Context\n\ndef connect():\n    return Context("pva")\n\nctx = connect()\nctx.put("SR:MAG:SP", 1.0)',
+    expected: [{ line: 7, rule: "p4p.put", severity: "medium" }],
+  },
+  {
+    name: "PV returned by a helper method",
+    code: 'from epics import PV\n\nclass Magnet:\n    def __init__(self, name):\n        self.name = name\n\n    def pv(self):\n        return PV(self.name + ":SP")\n\n    def set(self, value):\n        self.pv().put(value)',
+    expected: [{ line: 11, rule: "epics.pv_put", severity: "medium" }],
+  },
+  {
+    name: "output path returned by a helper function",
+    code: 'def output_path():\n    return "/srv/share/results.csv"\n\nwith open(output_path(), "w") as fh:\n    fh.write("a,b")',
+    expected: [{ line: 4, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "aioca caput",
+    code: 'import asyncio\nfrom aioca import caput\n\nasync def main():\n    await caput("SR:MAG:SP", 1.0, wait=True)\n\nasyncio.run(main())',
+    expected: [{ line: 5, rule: "epics.caput", severity: "medium" }],
+  },
+  {
+    name: "cothread.catools caput",
+    code: 'from cothread.catools import caget, caput\ncaput("SR:MAG:SP", caget("SR:MAG:RB") + 0.1)',
+    expected: [
+      { line: 2, rule: "epics.caget", severity: "low" },
+      { line: 2, rule: "epics.caput", severity: "medium" },
+    ],
+  },
+  {
+    name: "ophyd EpicsSignal put",
+    code: 'from ophyd import EpicsSignal\nsig = EpicsSignal("SR:MAG:SP", name="sp")\nsig.put(1.0)',
+    expected: [{ line: 3, rule: "epics.pv_put", severity: "medium" }],
+  },
+  {
+    name: "ophyd EpicsMotor move",
+    code: 'from ophyd import EpicsMotor\nm = EpicsMotor("IOC:m1", name="m1")\nm.move(2.0, wait=True)',
+    expected: [{ line: 3, rule: "epics.motor_write", severity: "medium" }],
+  },
 ];
 
 /**
  * Look-alikes that must not be flagged as risky: the dangerous words in comments, strings and docstrings,
  * `model.eval()`, `df.eval()`, `queue.put()`, `d.get()`, `requests_cache`, local names that shadow builtins,
- * writes inside the execution folder, and control-system reads. Low-severity (informational) findings are
- * listed where they are expected.
+ * writes inside the execution folder (also through `os.getcwd()`, `Path.cwd()`, `glob` and `os.walk`), and
+ * control-system reads. Low-severity (informational) findings are listed where they are expected.
  */
 export const BENIGN_SNIPPETS: readonly CorpusCase[] = [
   {
@@ -867,6 +2039,753 @@ export const BENIGN_SNIPPETS: readonly CorpusCase[] = [
   {
     name: "exec-like method names",
     code: 'class Engine:\n    def exec_driver_sql(self, q):\n        return q\n\nresults = {"q": Engine().exec_driver_sql("select 1")}',
+    expected: [],
+  },
+  {
+    name: "model.eval() in a torch inference loop",
+    code: 'import torch\n\nclass Net(torch.nn.Module):\n    def forward(self, x):\n        return x\n\nnet = Net()\nnet.eval()\nwith torch.no_grad():\n    out = net(torch.zeros(1))\nresults = {"shape": list(out.shape)}',
+    expected: [],
+  },
+  {
+    name: "sklearn estimator fit and score",
+    code: 'from sklearn.linear_model import LinearRegression\nimport numpy as np\nX = np.arange(10).reshape(-1, 1)\nmodel = LinearRegression().fit(X, X.ravel())\nresults = {"r2": model.score(X, X.ravel())}',
+    expected: [],
+  },
+  {
+    name: "df.query then df.eval with an assignment",
+    code: 'import pandas as pd\ndf = pd.DataFrame({"a": [1, 2], "b": [3, 4]})\ndf = df.query("a > 1").eval("c = a + b")\nresults = df.to_dict()',
+    expected: [],
+  },
+  {
+    name: "pandas.eval of an expression",
+    code: 'import pandas as pd\ndf1 = pd.DataFrame({"x": [1]})\ndf2 = pd.DataFrame({"x": [2]})\ntotal = pd.eval("df1 + df2")\nresults = {"t": total.to_dict()}',
+    expected: [],
+  },
+  {
+    name: "queue put_nowait and get",
+    code: 'from queue import Queue\nq = Queue()\nfor i in range(3):\n    q.put_nowait(i)\nresults = {"first": q.get()}',
+    expected: [],
+  },
+  {
+    name: "multiprocessing Queue put",
+    code: 'import multiprocessing as mp\nq = mp.Queue()\nq.put({"a": 1})\nresults = {"v": q.get()}',
+    expected: [],
+  },
+  {
+    name: "asyncio Queue put",
+    code: 'import asyncio\n\nasync def main():\n    q = asyncio.Queue()\n    await q.put(1)\n    return await q.get()\n\nresults = {"v": asyncio.run(main())}',
+    expected: [],
+  },
+  {
+    name: "cache.get with a default",
+    code: 'cache = {}\n\ndef lookup(k):\n    return cache.get(k, None)\n\nresults = {"v": lookup("a")}',
+    expected: [],
+  },
+  {
+    name: "ConfigParser get",
+    code: 'import configparser\ncfg = configparser.ConfigParser()\ncfg.read_string("[a]\\nb = 1")\nresults = {"b": cfg.get("a", "b")}',
+    expected: [],
+  },
+  {
+    name: "re.compile with flags",
+    code: 'import re\nPATTERN = re.compile(r"^(\\w+):(\\d+)$", re.MULTILINE)\nresults = {"m": PATTERN.findall("a:1\\nb:2")}',
+    expected: [],
+  },
+  {
+    name: "np.load of an npz archive",
+    code: 'import numpy as np\nwith np.load("arrays.npz") as data:\n    x = data["x"]\nresults = {"n": int(x.size)}',
+    expected: [],
+  },
+  {
+    name: "np.load with allow_pickle=False and mmap_mode",
+    code: 'import numpy as np\narr = np.load("big.npy", mmap_mode="r", allow_pickle=False)\nresults = {"mean": float(arr.mean())}',
+    expected: [],
+  },
+  {
+    name: "json.loads of text",
+    code: "import json\npayload = '{\"a\": [1, 2, 3]}'\nresults = json.loads(payload)",
+    expected: [],
+  },
+  {
+    name: "json.load of a local file",
+    code: 'import json\nwith open("config.json") as fh:\n    cfg = json.load(fh)\nresults = {"keys": sorted(cfg)}',
+    expected: [{ line: 2, rule: "filesystem.read", severity: "low" }],
+  },
+  {
+    name: "ast.literal_eval imported by name",
+    code: 'from ast import literal_eval\nrow = {"coords": "(1, 2)"}\nresults = {"xy": literal_eval(row["coords"])}',
+    expected: [],
+  },
+  {
+    name: "csv.writer on a relative file",
+    code: 'import csv\nwith open("out.csv", "w", newline="") as fh:\n    w = csv.writer(fh)\n    w.writerow(["a", "b"])\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "savefig into a Path subfolder",
+    code: 'from pathlib import Path\nimport matplotlib.pyplot as plt\nout = Path("figures")\nout.mkdir(exist_ok=True)\nplt.plot([1, 2, 3])\nplt.savefig(out / "a.png", dpi=150)\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "plt.savefig with bbox_inches",
+    code: 'import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.hist([1, 2, 2, 3])\nplt.savefig("plot.png", bbox_inches="tight")\nplt.close(fig)\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "variables named exec_time, system and compile_stats",
+    code: 'import time\nimport platform\nt0 = time.perf_counter()\nsystem = platform.system()\ncompile_stats = {"n": 3}\nexec_time = time.perf_counter() - t0\nresults = {"system": system, "t": exec_time, "stats": compile_stats}',
+    expected: [],
+  },
+  {
+    name: "an f-string and a docstring mentioning os.system",
+    code: 'def describe(cmd):\n    """Never calls os.system(cmd); only formats it."""\n    return f"would run os.system({cmd!r}) via subprocess.Popen"\n\nresults = {"text": describe("ls")}',
+    expected: [],
+  },
+  {
+    name: "subprocess only in a string",
+    code: 'tool = "subprocess"\nhint = "use " + tool + ".run([...])"\nresults = {"hint": hint}',
+    expected: [],
+  },
+  {
+    name: "comments with eval and exec",
+    code: '# eval(input()) would be unsafe\n# exec(open("x.py").read())\nvalue = 2 + 2  # not eval\nresults = {"value": value}',
+    expected: [],
+  },
+  {
+    name: "PV names without any call",
+    code: 'pv_name = "SR:C01:BPM:X"\nsetpoints = {"SR:C01:MAG:SP": 1.0}\nresults = {"pv": pv_name, "n": len(setpoints)}',
+    expected: [],
+  },
+  {
+    name: "a user class with system, put and remove methods",
+    code: 'class Inventory:\n    def __init__(self):\n        self.items = {}\n\n    def put(self, k, v):\n        self.items[k] = v\n\n    def remove(self, k):\n        self.items.pop(k, None)\n\n    def system(self):\n        return "inv"\n\ninv = Inventory()\ninv.put("a", 1)\ninv.remove("a")\nresults = {"s": inv.system()}',
+    expected: [],
+  },
+  {
+    name: "dict.pop, list.remove and set.discard",
+    code: 'd = {"a": 1, "b": 2}\nd.pop("a")\nxs = [1, 2, 3]\nxs.remove(2)\ns = {1, 2}\ns.discard(1)\nresults = {"d": d, "xs": xs, "s": sorted(s)}',
+    expected: [],
+  },
+  {
+    name: "os.path helpers",
+    code: 'import os\np = os.path.join("data", "raw.csv")\nresults = {"exists": os.path.exists(p), "size": os.path.getsize(p) if os.path.exists(p) else 0, "base": os.path.basename(p)}',
+    expected: [],
+  },
+  {
+    name: "os.environ.get with a default",
+    code: 'import os\nlevel = os.environ.get("LOG_LEVEL", "INFO")\nresults = {"level": level}',
+    expected: [{ line: 2, rule: "environment.read", severity: "low" }],
+  },
+  {
+    name: "os.getcwd and os.listdir",
+    code: 'import os\nresults = {"cwd": os.getcwd(), "files": sorted(os.listdir("."))}',
+    expected: [],
+  },
+  {
+    name: "shutil.copy into a backup subfolder",
+    code: 'import os\nimport shutil\nos.makedirs("backup", exist_ok=True)\nshutil.copy("data.csv", os.path.join("backup", "data.csv"))\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "Path.cwd() joined with a file name",
+    code: 'from pathlib import Path\nout = Path.cwd() / "summary.txt"\nout.write_text("ok")\nresults = {"path": str(out)}',
+    expected: [],
+  },
+  {
+    name: "os.getcwd() joined for writing, with makedirs of its dirname",
+    code: 'import os\npath = os.path.join(os.getcwd(), "results", "table.csv")\nos.makedirs(os.path.dirname(path), exist_ok=True)\nwith open(path, "w") as fh:\n    fh.write("a,b\\n")\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "logging to a local file",
+    code: 'import logging\nlogging.basicConfig(filename="run.log", level=logging.INFO)\nlog = logging.getLogger(__name__)\nlog.info("eval finished; system ok")\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "collections and itertools",
+    code: 'import collections\nimport itertools\ncounts = collections.Counter("mississippi")\npairs = list(itertools.combinations("abc", 2))\nresults = {"top": counts.most_common(1), "pairs": len(pairs)}',
+    expected: [],
+  },
+  {
+    name: "datetime arithmetic and formatting",
+    code: 'import datetime as dt\nstart = dt.datetime(2024, 1, 1)\nstamps = [(start + dt.timedelta(hours=h)).strftime("%Y-%m-%d %H:%M") for h in range(3)]\nresults = {"stamps": stamps}',
+    expected: [],
+  },
+  {
+    name: "scipy optimize and signal",
+    code: 'import numpy as np\nfrom scipy import optimize, signal\nres = optimize.minimize(lambda x: (x[0] - 1) ** 2, [0.0])\nsmooth = signal.savgol_filter(np.arange(20.0), 5, 2)\nresults = {"x": float(res.x[0]), "n": len(smooth)}',
+    expected: [],
+  },
+  {
+    name: "a list named requests",
+    code: 'requests = [{"id": 1, "status": "ok"}]\nids = [r.get("id") for r in requests]\nresults = {"ids": ids}',
+    expected: [],
+  },
+  {
+    name: "pickle.dump to a local file",
+    code: 'import pickle\nwith open("model.pkl", "wb") as fh:\n    pickle.dump({"w": [1, 2]}, fh)\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "joblib.dump",
+    code: 'import joblib\njoblib.dump({"a": 1}, "model.joblib")\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "yaml.safe_load of a file",
+    code: 'import yaml\nwith open("config.yaml") as fh:\n    cfg = yaml.safe_load(fh)\nresults = {"cfg": cfg}',
+    expected: [{ line: 2, rule: "filesystem.read", severity: "low" }],
+  },
+  {
+    name: "yaml.load with CSafeLoader",
+    code: 'import yaml\ncfg = yaml.load("a: 1", Loader=yaml.CSafeLoader)\nresults = cfg',
+    expected: [],
+  },
+  {
+    name: "torch.load with weights_only=True",
+    code: 'import torch\nstate = torch.load("weights.pt", weights_only=True)\nresults = {"keys": len(state)}',
+    expected: [],
+  },
+  {
+    name: "hashlib digest of a file",
+    code: 'import hashlib\nwith open("data.bin", "rb") as fh:\n    digest = hashlib.sha256(fh.read()).hexdigest()\nresults = {"sha": digest}',
+    expected: [{ line: 2, rule: "filesystem.read", severity: "low" }],
+  },
+  {
+    name: "timeit.default_timer named compile_time",
+    code: 'import timeit\nstart = timeit.default_timer()\ncompile_time = timeit.default_timer() - start\nresults = {"t": compile_time}',
+    expected: [],
+  },
+  {
+    name: "string methods counting eval",
+    code: 'source = "eval(x); exec(y)"\nresults = {"evals": source.count("eval"), "clean": source.replace("exec", "run")}',
+    expected: [],
+  },
+  {
+    name: "dict keys named eval and exec",
+    code: 'metrics = {"eval": 0.9, "exec": 0.1}\nresults = {"eval": metrics["eval"], "exec": metrics.get("exec")}',
+    expected: [],
+  },
+  {
+    name: "re.sub on code text",
+    code: 'import re\nsnippet = "os.system(\'ls\')"\nresults = {"safe": re.sub(r"os\\.system\\(.*\\)", "pass", snippet)}',
+    expected: [],
+  },
+  {
+    name: "a Shell class with a run method",
+    code: 'class Shell:\n    def run(self, cmd):\n        return f"dry run: {cmd}"\n\nresults = {"out": Shell().run("ls")}',
+    expected: [],
+  },
+  {
+    name: "platform.system, os.name and sys.platform",
+    code: 'import os\nimport platform\nimport sys\nresults = {"system": platform.system(), "os": os.name, "platform": sys.platform, "cpus": os.cpu_count()}',
+    expected: [],
+  },
+  {
+    name: "os.walk and os.scandir over data",
+    code: 'import os\nsizes = {}\nfor root, dirs, files in os.walk("data"):\n    for f in files:\n        sizes[f] = os.path.getsize(os.path.join(root, f))\nentries = [e.name for e in os.scandir(".")]\nresults = {"sizes": sizes, "n": len(entries)}',
+    expected: [],
+  },
+  {
+    name: "glob then os.remove inside the folder",
+    code: 'import glob\nimport os\nfor f in glob.glob("tmp/*.png"):\n    os.remove(f)\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "Path.glob then unlink inside the folder",
+    code: 'from pathlib import Path\nfor p in Path("cache").glob("*.tmp"):\n    p.unlink()\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "shutil.rmtree of build folders",
+    code: 'import shutil\nfrom pathlib import Path\nshutil.rmtree("build", ignore_errors=True)\nshutil.rmtree(Path("out") / "tmp", ignore_errors=True)\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "shutil.move into an archive subfolder",
+    code: 'import shutil\nshutil.move("a.txt", "archive/a.txt")\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "os.replace for an atomic write",
+    code: 'import os\nwith open("table.csv.tmp", "w") as fh:\n    fh.write("a\\n")\nos.replace("table.csv.tmp", "table.csv")\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "Path.unlink with missing_ok inside",
+    code: 'from pathlib import Path\nPath("data/raw.csv").unlink(missing_ok=True)\nPath("out").mkdir(parents=True, exist_ok=True)\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "io.open and codecs.open inside",
+    code: 'import codecs\nimport io\nwith io.open("notes.txt", "w", encoding="utf-8") as fh:\n    fh.write("x")\nwith codecs.open("notes2.txt", "w", "utf-8") as fh:\n    fh.write("y")\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "io.StringIO and BytesIO buffers",
+    code: 'import io\nimport pandas as pd\nbuf = io.StringIO()\npd.DataFrame({"a": [1]}).to_csv(buf)\nraw = io.BytesIO(b"abc")\nresults = {"csv": buf.getvalue(), "n": len(raw.read())}',
+    expected: [],
+  },
+  {
+    name: "DataFrame writers inside the folder",
+    code: 'import pandas as pd\ndf = pd.DataFrame({"a": [1, 2]})\ndf.to_parquet("data/out.parquet")\ndf.to_excel("report.xlsx", index=False)\ndf.to_json("out.json", orient="records")\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "savefig with a Path and an f-string name",
+    code: 'from pathlib import Path\nimport matplotlib.pyplot as plt\nfor i in range(2):\n    fig, ax = plt.subplots()\n    fig.savefig(Path("figures") / f"fig_{i}.png")\n    plt.close(fig)\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "np.savez_compressed and tofile inside",
+    code: 'import numpy as np\na = np.arange(4)\nnp.savez_compressed("arrays.npz", a=a)\na.tofile("a.bin")\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "a local function named caput",
+    code: 'log = []\n\ndef caput(name, value):\n    log.append((name, value))\n\ncaput("SR:MAG:SP", 1.0)\nresults = {"log": log}',
+    expected: [],
+  },
+  {
+    name: "reading the EPICS address list",
+    code: 'import os\naddr = os.environ.get("EPICS_CA_ADDR_LIST", "")\nresults = {"addr": addr}',
+    expected: [{ line: 2, rule: "environment.read", severity: "low" }],
+  },
+  {
+    name: "os.environ copy and dict",
+    code: 'import os\nenv = os.environ.copy()\nenv2 = dict(os.environ, LANG="C")\nresults = {"n": len(env) + len(env2)}',
+    expected: [],
+  },
+  {
+    name: "subprocess exception classes only",
+    code: 'from subprocess import CalledProcessError, TimeoutExpired\n\ndef describe(exc):\n    return isinstance(exc, (CalledProcessError, TimeoutExpired))\n\nresults = {"v": describe(ValueError())}',
+    expected: [],
+  },
+  {
+    name: "isinstance check against socket.socket",
+    code: 'import socket\n\ndef is_sock(x):\n    return isinstance(x, socket.socket)\n\nresults = {"v": is_sock(1), "host": socket.gethostname()}',
+    expected: [],
+  },
+  {
+    name: "HTTPStatus from http",
+    code: 'from http import HTTPStatus\nresults = {"ok": HTTPStatus.OK.value}',
+    expected: [],
+  },
+  {
+    name: "ctypes and pickle named in strings",
+    code: 'libs = ["ctypes", "pickle", "marshal"]\nnote = "ctypes.CDLL and pickle.loads are not used here"\nresults = {"libs": libs, "note": note}',
+    expected: [],
+  },
+  {
+    name: "functools.partial of numpy",
+    code: 'import functools\nimport numpy as np\nround2 = functools.partial(np.round, decimals=2)\nresults = {"v": float(round2(3.14159))}',
+    expected: [],
+  },
+  {
+    name: "operator.attrgetter for sorting",
+    code: 'import operator\nfrom collections import namedtuple\nRow = namedtuple("Row", "name score")\nrows = [Row("a", 2), Row("b", 1)]\nresults = {"order": [r.name for r in sorted(rows, key=operator.attrgetter("score"))]}',
+    expected: [],
+  },
+  {
+    name: "operator.methodcaller on strings",
+    code: 'import operator\nlines = [" a ", " b"]\nresults = {"v": list(map(operator.methodcaller("strip"), lines))}',
+    expected: [],
+  },
+  {
+    name: "getattr on numpy with computed names",
+    code: 'import numpy as np\nstats = {name: float(getattr(np, name)([1, 2, 3])) for name in ["mean", "median", "std"]}\nresults = stats',
+    expected: [],
+  },
+  {
+    name: "vars of an argparse namespace",
+    code: "import argparse\nns = argparse.Namespace(a=1, b=2)\nresults = dict(vars(ns))",
+    expected: [],
+  },
+  {
+    name: "importlib.util.find_spec availability check",
+    code: 'import importlib.util\nHAS_SCIPY = importlib.util.find_spec("scipy") is not None\nresults = {"scipy": HAS_SCIPY}',
+    expected: [],
+  },
+  {
+    name: "a dataclass with a field named system",
+    code: 'from dataclasses import dataclass\n\n@dataclass\nclass Host:\n    name: str\n    system: str = "linux"\n\nresults = {"h": Host("a").system}',
+    expected: [],
+  },
+  {
+    name: "scipy.io.loadmat and an h5py read",
+    code: 'import h5py\nfrom scipy.io import loadmat\nmat = loadmat("data.mat")\nwith h5py.File("data.h5", "r") as f:\n    x = f["x"][()]\nresults = {"keys": sorted(mat)}',
+    expected: [{ line: 4, rule: "filesystem.read", severity: "low" }],
+  },
+  {
+    name: "user functions named evaluate and execute",
+    code: 'def evaluate(model, data):\n    return sum(data) / len(data)\n\ndef execute(plan):\n    return [step.upper() for step in plan]\n\nresults = {"score": evaluate(None, [1, 2]), "steps": execute(["a"])}',
+    expected: [],
+  },
+  {
+    name: "DataFrame.to_csv to stdout",
+    code: 'import sys\nimport pandas as pd\npd.DataFrame({"a": [1]}).to_csv(sys.stdout)\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "savefig into a BytesIO buffer",
+    code: 'import io\nimport matplotlib.pyplot as plt\nbuf = io.BytesIO()\nplt.plot([1])\nplt.savefig(buf, format="png")\nresults = {"bytes": len(buf.getvalue())}',
+    expected: [],
+  },
+  {
+    name: "Path.home() only checked for existence",
+    code: 'from pathlib import Path\ncfg = Path.home() / ".config" / "tool.toml"\nresults = {"exists": cfg.exists()}',
+    expected: [],
+  },
+  {
+    name: "open(os.devnull) to silence output",
+    code: 'import contextlib\nimport os\nwith open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):\n    print("noise")\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "tarfile creating an archive inside",
+    code: 'import tarfile\nwith tarfile.open("results.tar.gz", "w:gz") as tar:\n    tar.add("figures")\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "zipfile writing inside",
+    code: 'import zipfile\nwith zipfile.ZipFile("out.zip", "w") as zf:\n    zf.write("table.csv")\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "ThreadPoolExecutor mapping numpy",
+    code: 'from concurrent.futures import ThreadPoolExecutor\nimport numpy as np\nchunks = [np.arange(5), np.arange(3)]\nwith ThreadPoolExecutor(2) as ex:\n    means = list(ex.map(np.mean, chunks))\nresults = {"means": [float(m) for m in means]}',
+    expected: [],
+  },
+  {
+    name: "multiprocessing Pool with a user function",
+    code: 'import multiprocessing as mp\n\ndef square(x):\n    return x * x\n\nif __name__ == "__main__":\n    with mp.Pool(2) as pool:\n        results = {"v": pool.map(square, range(4))}',
+    expected: [],
+  },
+  {
+    name: "EPICS reads: caget_many, PV.get with a timeout, get_ctrlvars",
+    code: 'from epics import caget_many, PV\nvals = caget_many(["A:RB", "B:RB"])\npv = PV("A:RB")\nv = pv.get(timeout=1.0)\nlimits = pv.get_ctrlvars()\nresults = {"vals": vals, "v": v, "lim": limits}',
+    expected: [
+      { line: 2, rule: "epics.caget", severity: "low" },
+      { line: 4, rule: "epics.pv_get", severity: "low" },
+      { line: 5, rule: "epics.pv_get", severity: "low" },
+    ],
+  },
+  {
+    name: "caget mapped over names",
+    code: 'from epics import caget\nnames = ["A:RB", "B:RB"]\nresults = {"v": list(map(caget, names))}',
+    expected: [{ line: 3, rule: "epics.caget", severity: "low" }],
+  },
+  {
+    name: "p4p get and monitor",
+    code: 'from p4p.client.thread import Context\nctx = Context("pva")\nvals = ctx.get(["A:RB", "B:RB"])\nsub = ctx.monitor("A:RB", print)\nsub.close()\nresults = {"n": len(vals)}',
+    expected: [
+      { line: 3, rule: "p4p.get", severity: "low" },
+      { line: 4, rule: "p4p.get", severity: "low" },
+    ],
+  },
+  {
+    name: "Tango state() and read_attribute",
+    code: 'import tango\ndev = tango.DeviceProxy("sr/ps/q1")\nstate = dev.state()\ncur = dev.read_attribute("current").value\nresults = {"state": str(state), "cur": cur}',
+    expected: [{ line: 4, rule: "tango.read_attribute", severity: "low" }],
+  },
+  {
+    name: "pvaccess get",
+    code: 'import pvaccess\nch = pvaccess.Channel("SR:BPM:X")\nresults = {"x": ch.get().getDouble()}',
+    expected: [{ line: 3, rule: "pvaccess.get", severity: "low" }],
+  },
+  {
+    name: "caproto sync read",
+    code: 'from caproto.sync.client import read\nresults = {"x": read("SR:BPM:X").data[0]}',
+    expected: [{ line: 2, rule: "caproto.read", severity: "low" }],
+  },
+  {
+    name: "names and strings containing put and caput",
+    code: 'put_value = 3\nput_call_ratio = 0.7\nlabel = "caput SR:MAG:SP"\nresults = {"v": put_value, "r": put_call_ratio, "label": label}',
+    expected: [],
+  },
+  {
+    name: "an options DataFrame with a put column",
+    code: 'import pandas as pd\ndf = pd.DataFrame({"put": [1.0, 2.0], "call": [2.0, 2.0]})\ndf["ratio"] = df.put / df.call\nputs = df[df["put"] > 1]\nresults = {"n": len(puts)}',
+    expected: [],
+  },
+  {
+    name: "os.path.abspath of a relative output",
+    code: 'import os\nout = os.path.abspath("out.txt")\nwith open(out, "w") as fh:\n    fh.write("x")\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "Path.resolve of a relative output and its parent",
+    code: 'from pathlib import Path\np = Path("reports/summary.md").resolve()\np.parent.mkdir(parents=True, exist_ok=True)\np.write_text("# Report")\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "eval in dir(builtins) as text",
+    code: 'import builtins\nresults = {"has_eval": "eval" in dir(builtins)}',
+    expected: [],
+  },
+  {
+    name: "type() to name classes",
+    code: 'values = [1, "a", 2.0]\nresults = {"types": [type(v).__name__ for v in values]}',
+    expected: [],
+  },
+  {
+    name: "class attribute holding a harmless function",
+    code: 'import math\n\nclass Geo:\n    root = math.sqrt\n\nresults = {"v": Geo.root(9)}',
+    expected: [],
+  },
+  {
+    name: "lambda default that is harmless",
+    code: 'import statistics\nagg = lambda xs, f=statistics.mean: f(xs)\nresults = {"v": agg([1, 2, 3])}',
+    expected: [],
+  },
+  {
+    name: "functools.lru_cache decorator",
+    code: 'import functools\n\n@functools.lru_cache(maxsize=None)\ndef fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n\nresults = {"f": fib(20)}',
+    expected: [],
+  },
+  {
+    name: "marshal.dumps only",
+    code: 'import marshal\nblob = marshal.dumps([1, 2])\nresults = {"n": len(blob)}',
+    expected: [],
+  },
+  {
+    name: "reading a system file",
+    code: 'with open("/etc/os-release") as fh:\n    info = fh.read()\nresults = {"n": len(info)}',
+    expected: [{ line: 1, rule: "filesystem.read", severity: "low" }],
+  },
+  {
+    name: "files sorted by modification time",
+    code: 'import glob\nimport os\nfiles = sorted(glob.glob("data/*.csv"), key=os.path.getmtime)\nresults = {"latest": files[-1] if files else None}',
+    expected: [],
+  },
+  {
+    name: "zip and enumerate over plain lists",
+    code: 'names = ["a", "b"]\nvals = [1, 2]\nresults = {n: (i, v) for i, (n, v) in enumerate(zip(names, vals))}',
+    expected: [],
+  },
+  {
+    name: "gzip text output inside",
+    code: 'import gzip\nwith gzip.open("log.txt.gz", "wt") as fh:\n    fh.write("ok")\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "logging.FileHandler in the folder",
+    code: 'import logging\nhandler = logging.FileHandler("analysis.log")\nlogging.getLogger("run").addHandler(handler)\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "globals() used to store results",
+    code: 'globals()["results"] = {"a": 1}',
+    expected: [],
+  },
+  {
+    name: "requests mentioned only in a comment with urllib.parse",
+    code: '# requests.get(url) is not used; we only build the URL\nfrom urllib.parse import urlencode, urljoin\nurl = urljoin("https://example.com/api/", "items") + "?" + urlencode({"q": "x"})\nresults = {"url": url}',
+    expected: [],
+  },
+  {
+    name: "sqlite with executescript",
+    code: 'import sqlite3\nconn = sqlite3.connect("local.db")\nconn.executescript("create table if not exists t(a); insert into t values (1);")\nresults = {"n": conn.execute("select count(*) from t").fetchone()[0]}',
+    expected: [],
+  },
+  {
+    name: "tempfile scratch file without a folder",
+    code: 'import tempfile\nimport pandas as pd\nwith tempfile.NamedTemporaryFile("w", suffix=".csv") as tmp:\n    pd.DataFrame({"a": [1]}).to_csv(tmp.name)\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "os.symlink inside the folder",
+    code: 'import os\nos.symlink("data/raw_2024.csv", "latest.csv")\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "PVs read in a zip loop",
+    code: 'from epics import PV\npvs = [PV("A:RB"), PV("B:RB")]\nresults = {name: pv.get() for name, pv in zip(["a", "b"], pvs)}',
+    expected: [{ line: 3, rule: "epics.pv_get", severity: "low" }],
+  },
+  {
+    name: "torch.compile of a model",
+    code: 'import torch\nmodel = torch.nn.Linear(4, 1)\nfast = torch.compile(model)\nresults = {"ok": fast is not None}',
+    expected: [],
+  },
+  {
+    name: "keras model.compile",
+    code: 'import tensorflow as tf\nmodel = tf.keras.Sequential([tf.keras.layers.Dense(1)])\nmodel.compile(optimizer="adam", loss="mse")\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "a compiled regex kept as a class attribute",
+    code: 'import re\n\nclass Parser:\n    rx = re.compile(r"(\\d+)")\n\n    def numbers(self, text):\n        return [int(m) for m in self.rx.findall(text)]\n\nresults = {"n": Parser().numbers("a1b22")}',
+    expected: [],
+  },
+  {
+    name: "os.walk of a data folder removing temp files",
+    code: 'import os\nfor root, dirs, files in os.walk("scratch"):\n    for f in files:\n        if f.endswith(".tmp"):\n            os.remove(os.path.join(root, f))\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "os.listdir of a subfolder removing files",
+    code: 'import os\nfor f in os.listdir("tmp"):\n    os.remove(os.path.join("tmp", f))\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "makedirs of the dirname of a relative path",
+    code: 'import os\ntarget = "out/plots/a.png"\nos.makedirs(os.path.dirname(target), exist_ok=True)\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "membership test on sys.modules",
+    code: 'import sys\nresults = {"torch_loaded": "torch" in sys.modules}',
+    expected: [],
+  },
+  {
+    name: "np.load with mmap_mode and allow_pickle False by position",
+    code: 'import numpy as np\na = np.load("a.npy", "r")\nb = np.load("b.npy", None, False)\nresults = {"n": int(a.size + b.size)}',
+    expected: [],
+  },
+  {
+    name: "json.dump into the working directory",
+    code: 'import json\nimport os\ndata = {"a": 1}\njson.dump(data, open(os.path.join(os.getcwd(), "data.json"), "w"))\nresults = data',
+    expected: [],
+  },
+  {
+    name: "savefig through Path.cwd().joinpath",
+    code: 'from pathlib import Path\nimport matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.savefig(Path.cwd().joinpath("plots", "a.png"))\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "shutil.copytree into a backup folder",
+    code: 'import shutil\nshutil.copytree("data", "data_backup", dirs_exist_ok=True)\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "Path kept as a class attribute, written inside",
+    code: 'from pathlib import Path\n\nclass Config:\n    out = Path("results")\n\nConfig.out.mkdir(exist_ok=True)\n(Config.out / "a.txt").write_text("x")\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "Motor position read",
+    code: 'import epics\nm = epics.Motor("IOC:m1")\npos = m.get_position()\nresults = {"pos": pos}',
+    expected: [],
+  },
+  {
+    name: "PV get as a string",
+    code: 'import epics\nname = epics.PV("SR:BPM:X").get(as_string=True)\nresults = {"name": name}',
+    expected: [{ line: 2, rule: "epics.pv_get", severity: "low" }],
+  },
+  {
+    name: "logging text mentioning subprocess.run",
+    code: 'import logging\nlogging.info("Running subprocess.run for %s", "job")\nhelp_text = """Use os.system carefully; prefer eval-free code."""\nresults = {"help": help_text}',
+    expected: [],
+  },
+  {
+    name: "Callable default in a signature",
+    code: "import typing\n\ndef apply(x, cb: typing.Callable = print):\n    return cb(x)\n\nresults = {}",
+    expected: [],
+  },
+  {
+    name: "os.path functions passed to map and sorted",
+    code: 'import os\nfiles = ["a.csv", "b.csv"]\nnames = list(map(os.path.basename, files))\nordered = sorted(os.listdir("."), key=os.path.getsize)\nresults = {"names": names, "n": len(ordered)}',
+    expected: [],
+  },
+  {
+    name: "model.train then model.eval",
+    code: 'import torch\nmodel = torch.nn.Linear(2, 2)\nmodel.train()\nmode = "eval" if not model.training else "train"\nmodel.eval()\nresults = {"mode": mode}',
+    expected: [],
+  },
+  {
+    name: "re.compile bound to another name",
+    code: 'import re\nrc = re.compile\npat = rc(r"\\s+")\nresults = {"parts": pat.split("a b  c")}',
+    expected: [],
+  },
+  {
+    name: "Path rename inside the folder",
+    code: 'from pathlib import Path\nPath("out").mkdir(exist_ok=True)\nPath("out").rename("out_old")\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "shutil.make_archive of figures inside",
+    code: 'import shutil\nshutil.make_archive("results", "zip", "figures")\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "tempfile folders created inside the folder",
+    code: 'import tempfile\nwith tempfile.TemporaryDirectory(dir=".") as d:\n    pass\nscratch = tempfile.mkdtemp(dir="scratch")\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "reading TANGO_HOST",
+    code: 'import os\nresults = {"host": os.environ.get("TANGO_HOST")}',
+    expected: [{ line: 2, rule: "environment.read", severity: "low" }],
+  },
+  {
+    name: "an interpolation function called inline",
+    code: 'import numpy as np\nfrom scipy.interpolate import interp1d\nf = interp1d(np.arange(3.0), np.arange(3.0) ** 2)\nresults = {"v": float(f(1.5))}',
+    expected: [],
+  },
+  {
+    name: "a helper that returns a numpy function",
+    code: 'import numpy as np\n\ndef reducer(kind):\n    return np.mean if kind == "mean" else np.median\n\ndef pick():\n    return np.std\n\nresults = {"v": float(reducer("mean")([1, 2])), "s": float(pick()([1, 2]))}',
+    expected: [],
+  },
+  {
+    name: "PV reads through a lambda mapped over PVs",
+    code: 'from epics import PV\npvs = [PV("A:RB"), PV("B:RB")]\nresults = {"v": list(map(lambda pv: pv.get(), pvs))}',
+    expected: [{ line: 3, rule: "epics.pv_get", severity: "low" }],
+  },
+  {
+    name: "tango attribute read by subscript",
+    code: 'import tango\ndev = tango.DeviceProxy("sr/ps/q1")\nresults = {"current": dev["current"].value}',
+    expected: [{ line: 3, rule: "tango.read_attribute", severity: "low" }],
+  },
+  {
+    name: "dict(zip(...)) of plain values",
+    code: 'names = ["a", "b"]\nresults = dict(zip(names, [1, 2]))',
+    expected: [],
+  },
+  {
+    name: "savers writing inside the folder",
+    code: 'import joblib\nimport numpy as np\nimport matplotlib.pyplot as plt\nimport pandas as pd\nfrom scipy.io import savemat\njoblib.dump({"w": 1}, "model.joblib")\nplt.imsave("frame.png", np.zeros((4, 4)))\nsavemat("data.mat", {"a": [1]})\npd.to_pickle(pd.DataFrame({"a": [1]}), "frame.pkl")\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "torch.save of a state dict inside",
+    code: 'import torch\nmodel = torch.nn.Linear(2, 1)\ntorch.save(model.state_dict(), "model.pt")\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "plotly figure written inside",
+    code: 'import plotly.express as px\nfig = px.scatter(x=[1, 2], y=[2, 1])\nfig.write_html("scatter.html")\nfig.write_image("figures/scatter.png")\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "logging.basicConfig with a local file",
+    code: 'import logging\nfrom logging.handlers import RotatingFileHandler\nlogging.basicConfig(filename="logs/run.log", level=logging.INFO)\nlogging.getLogger().addHandler(RotatingFileHandler("logs/rot.log", maxBytes=1000))\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "a lambda mapped over plain numbers",
+    code: 'values = [1.0, 2.0, 3.0]\nresults = {"sq": list(map(lambda v: v * v, values)), "pos": list(filter(lambda v: v > 1, values))}',
+    expected: [],
+  },
+  {
+    name: "PV returned by a helper function, read only",
+    code: 'from epics import PV\n\ndef bpm(name):\n    return PV(name)\n\nresults = {"x": bpm("SR:BPM:X").get()}',
+    expected: [{ line: 6, rule: "epics.pv_get", severity: "low" }],
+  },
+  {
+    name: "output path returned by a helper function, inside",
+    code: 'import os\n\ndef output_path(name):\n    os.makedirs("results", exist_ok=True)\n    return f"results/{name}.csv"\n\nwith open(output_path("a"), "w") as fh:\n    fh.write("a,b")\nresults = {}',
+    expected: [],
+  },
+  {
+    name: "ophyd EpicsSignalRO read",
+    code: 'from ophyd import EpicsSignalRO\ncurrent = EpicsSignalRO("SR:DCCT:CURRENT", name="current")\nresults = {"current": current.get()}',
+    expected: [{ line: 3, rule: "epics.pv_get", severity: "low" }],
+  },
+  {
+    name: "a helper function returning a DataFrame",
+    code: 'import pandas as pd\n\ndef load():\n    return pd.DataFrame({"a": [1, 2]})\n\ndf = load()\ndf.to_csv("table.csv")\nresults = {"n": len(df)}',
     expected: [],
   },
 ];

@@ -50,9 +50,11 @@ describe("PythonCodeAnalyzer on the corpus (one real analyzer process)", () => {
     if (pid !== undefined) expect(isAlive(pid)).toBe(false);
   });
 
-  it("has at least 40 dangerous and 40 benign snippets", () => {
-    expect(DANGEROUS_SNIPPETS.length).toBeGreaterThanOrEqual(40);
-    expect(BENIGN_SNIPPETS.length).toBeGreaterThanOrEqual(40);
+  it("has at least 300 dangerous and 200 benign snippets, each with a distinct name", () => {
+    expect(DANGEROUS_SNIPPETS.length).toBeGreaterThanOrEqual(300);
+    expect(BENIGN_SNIPPETS.length).toBeGreaterThanOrEqual(200);
+    const names = [...DANGEROUS_SNIPPETS, ...BENIGN_SNIPPETS].map((testCase) => testCase.name);
+    expect(new Set(names).size).toBe(names.length);
   });
 
   it.each(DANGEROUS_SNIPPETS.map((testCase) => [testCase.name, testCase] as const))(
