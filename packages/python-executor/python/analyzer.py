@@ -5,25 +5,31 @@ A long-lived helper: it reads one JSON request per line on stdin,
 and writes one JSON response per line on stdout, ``{"id": ..., "ok": true, "result": {...}}``.
 The first line it writes is a handshake, ``{"ready": true, "protocol": 1, "python": [3, 11, 2]}``.
 
-Everything is decided on Python's own ``ast``: names are resolved through imports, aliases, assignments,
-``getattr`` with constant-folded names, ``__import__``/``importlib``, ``sys.modules``, modules re-exported by
-other modules (``shutil.os``), class attributes, and containers (``pvs.values()``, ``zip``, ``map``), so text in
-comments or strings never matches and ``model.eval()`` is not ``eval``. The code under analysis is never
+Everything is decided on Python's own ``ast``: names are resolved through imports, aliases, assignments, ``getattr``
+with constant-folded names, ``__import__``/``importlib``, ``sys.modules``, modules re-exported by other modules
+(``shutil.os``), class attributes, containers (``pvs.values()``, ``zip``, ``map``, ``ops[1]``), parameters and
+dataclass fields annotated with a control-system class (``pv: epics.PV``) and ophyd ``Component`` attributes, so
+text in comments or strings never matches and ``model.eval()`` is not ``eval``. The code under analysis is never
 imported, compiled to bytecode or run. Works on Python 3.8 and later.
 
 Severity: high for starting processes or shells, dynamic code, deleting or writing files outside the execution
 folder, sockets and servers, native code and unpickling (shelve included); medium for network clients,
-control-system writes and writes to paths that cannot be known before running; low for information (file reads,
-environment reads, control-system reads). The runner starts the code in the execution folder, so the working
-directory (``os.getcwd()``, ``Path.cwd()``) is the folder itself and its parent is outside.
+control-system writes (running a Bluesky plan included), environment changes and writes to paths that cannot be
+known before running; low for information (file reads, environment reads, control-system reads, and setting library
+tuning variables such as ``OMP_NUM_THREADS`` or ``MPLBACKEND``). The runner starts the code in the execution folder,
+so the working directory (``os.getcwd()``, ``Path.cwd()``) is the folder itself and its parent is outside. An
+``os.chdir`` is reported (medium) and followed in source order: relative paths written after a change out of the
+folder count as outside it, after a change to an unknown folder as unknown, until ``os.chdir`` back to a saved
+``os.getcwd()``.
 
-Known limits, on purpose: bindings are followed in source order and the last one wins, except that inside a
-branch a binding to something sensitive is not replaced by a harmless one (``if c: f = os.system`` /
-``else: f = print`` keeps ``os.system``); of the values a user function returns only the first sensitive one is
-followed (a dangerous callable that is returned is also reported where it is returned); an interpolated part of
-a relative path is assumed not to climb out with ``..``; creating a temporary file or folder in the default
-temporary folder is not reported (writing into it is, as a path that cannot be known). Code that defeats these
-still has to get past the runtime guard of read-only runs.
+Known limits, on purpose: bindings are followed in source order and the last one wins, except that inside a branch a
+binding to something sensitive is not replaced by a harmless one (``if c: f = os.system`` / ``else: f = print``
+keeps ``os.system``); of the values a user function returns only the first sensitive one is followed (a dangerous
+callable that is returned is also reported where it is returned); an interpolated part of a relative path is assumed
+not to climb out with ``..``, and a path that starts with an interpolated value is unknown unless that value is
+known to be outside (``f"{os.environ['HOME']}/x"``); creating a temporary file or folder in the default temporary
+folder is not reported (writing into it is, as a path that cannot be known). Code that defeats these still has to
+get past the runtime guard of read-only runs.
 """
 
 import ast
@@ -118,6 +124,17 @@ CANONICAL_PREFIXES = {
     "ophyd.signal.EpicsSignal": "ophyd.EpicsSignal",
     "ophyd.signal.EpicsSignalRO": "ophyd.EpicsSignalRO",
     "ophyd.epics_motor.EpicsMotor": "ophyd.EpicsMotor",
+    "ophyd.EpicsSignalWithRBV": "ophyd.EpicsSignal",
+    "ophyd.areadetector.EpicsSignalWithRBV": "ophyd.EpicsSignal",
+    "ophyd.areadetector.base.EpicsSignalWithRBV": "ophyd.EpicsSignal",
+    "ophyd.device.Component": "ophyd.Component",
+    "bluesky.run_engine.RunEngine": "bluesky.RunEngine",
+    "ophyd.device.FormattedComponent": "ophyd.FormattedComponent",
+    "ophyd.Cpt": "ophyd.Component",
+    "ophyd.FCpt": "ophyd.FormattedComponent",
+    "ophyd.ADComponent": "ophyd.Component",
+    "ophyd.areadetector.ADComponent": "ophyd.Component",
+    "ophyd.areadetector.base.ADComponent": "ophyd.Component",
     "caproto.threading.client.Context": "caproto.Context",
     "caproto.asyncio.client.Context": "caproto.Context",
     "p4p.client.thread.Context": "p4p.Context",
@@ -261,6 +278,7 @@ RULES = {
     "epics.pv_put": ("control_system_write", "medium", "Writes an EPICS process variable through a PV object"),
     "epics.motor_write": ("control_system_write", "medium", "Moves or configures an EPICS motor"),
     "epics.device_put": ("control_system_write", "medium", "Writes through an EPICS Device"),
+    "bluesky.run_plan": ("control_system_write", "medium", "Runs a Bluesky plan, which moves and sets devices"),
     "p4p.get": ("control_system_read", "low", "Reads PVAccess channels through p4p"),
     "p4p.put": ("control_system_write", "medium", "Writes PVAccess channels through p4p"),
     "p4p.rpc": ("control_system_write", "medium", "Calls a PVAccess RPC through p4p"),
@@ -371,6 +389,7 @@ CALL_RULES.update(_expand("tango.write_attribute", ["tango.Group().write_attribu
                                                     "tango.Group().write_attribute_asynch"]))
 CALL_RULES.update(_expand("tango.read_attribute", ["tango.Group().read_attribute", "tango.Group().read_attributes"]))
 CALL_RULES.update(_expand("native.ctypes", ["numpy.ctypeslib.load_library"]))
+CALL_RULES.update(_expand("bluesky.run_plan", ["bluesky.RunEngine()", "bluesky.RunEngine().__call__"]))
 
 # Methods by name prefix on objects of a known class: ``Channel(...).putDouble`` and friends.
 METHOD_PREFIX_RULES = {
@@ -450,6 +469,7 @@ FS_CALLS = {
     "os.mkfifo": ("filesystem.write", (0,), ("path",), False),
     "os.open": ("filesystem.write", (0,), ("path",), False),
     "os.chdir": ("filesystem.chdir", (0,), ("path",), False),
+    "contextlib.chdir": ("filesystem.chdir", (0,), ("path",), False),
     "logging.FileHandler": ("filesystem.write", (0,), ("filename",), False),
     "logging.handlers.RotatingFileHandler": ("filesystem.write", (0,), ("filename",), False),
     "logging.handlers.TimedRotatingFileHandler": ("filesystem.write", (0,), ("filename",), False),
@@ -489,7 +509,8 @@ SAVE_FUNCTIONS = {"numpy.save": 0, "numpy.savetxt": 0, "numpy.savez": 0, "numpy.
                   "matplotlib.pyplot.savefig": 0, "matplotlib.pyplot.imsave": 0, "pandas.to_pickle": 1,
                   "joblib.dump": 1, "torch.save": 1, "scipy.io.savemat": 0, "scipy.io.wavfile.write": 0,
                   "cv2.imwrite": 0, "imageio.imwrite": 0, "imageio.v2.imwrite": 0, "imageio.v3.imwrite": 0,
-                  "soundfile.write": 0}
+                  "soundfile.write": 0, "pandas.ExcelWriter": 0, "pandas.HDFStore": 0,
+                  "matplotlib.backends.backend_pdf.PdfPages": 0}
 # Modules whose attributes, looked up by a computed name, can reach a process, the file system or eval.
 # ``sys``, ``str`` and the like are left out: ``getattr(sys, stream_name)`` is an everyday idiom.
 SENSITIVE_MODULES = frozenset(["os", "subprocess", "builtins", "shutil", "ctypes", "_ctypes", "pickle", "marshal",
@@ -500,6 +521,10 @@ MONKEYPATCH_TARGETS = frozenset(["builtins", "os", "subprocess", "socket", "shut
 SYS_MODULES_READS = frozenset(["get", "__getitem__", "values", "items"])
 SYS_MODULES_METHODS = frozenset(["get", "pop", "setdefault", "update", "clear", "__getitem__", "__setitem__",
                                  "__delitem__", "popitem", "values", "items"])
+EPICS_ENV_PREFIXES = ("EPICS_", "PVA_", "TANGO_HOST")
+TUNING_ENV = frozenset(["MPLBACKEND", "HDF5_USE_FILE_LOCKING", "TF_CPP_MIN_LOG_LEVEL", "CUDA_VISIBLE_DEVICES",
+                        "KMP_DUPLICATE_LIB_OK", "KMP_AFFINITY", "PYTHONHASHSEED", "PYTHONWARNINGS", "TZ",
+                        "NUMBA_DISABLE_JIT", "TOKENIZERS_PARALLELISM", "PYTHONUNBUFFERED", "MPLCONFIGDIR"])
 ENV_WRITE_METHODS = frozenset(["update", "setdefault", "pop", "clear", "__setitem__", "__delitem__", "popitem"])
 PATH_RETURNING_METHODS = frozenset(["resolve", "absolute", "with_suffix", "with_name", "with_stem", "joinpath",
                                     "expanduser", "parent"])
@@ -547,7 +572,7 @@ def _match_rule(qual):
             for prefix, rule in prefixes:
                 if method.startswith(prefix):
                     return rule
-        if receiver == "tango.DeviceProxy()" and method[:1].isupper():
+        if receiver == "tango.DeviceProxy()" and method[:1].isupper() and "(" not in method and "[" not in method:
             # Tango exposes device commands as methods (``dev.On()``, ``dev.Init()``); the API itself is snake_case.
             return "tango.read_attribute" if method in ("State", "Status") else "tango.command_inout"
     head_end = qual.find(".")
@@ -725,6 +750,9 @@ class Analyzer(object):
         self.has_stars = False
         self.branch_depth = 0
         self.lines = None
+        # Where an earlier ``os.chdir`` left the working directory: None (the execution folder), "unknown" or
+        # "outside". Relative paths written after it are judged from there.
+        self.cwd = None
         self.ascii = code.isascii() if hasattr(code, "isascii") else all(ord(c) < 128 for c in code)
 
     # -- findings -----------------------------------------------------------------------------------------------
@@ -884,7 +912,8 @@ class Analyzer(object):
                 member = class_attrs.get(qual + "." + attr)
                 if member is not None:
                     return member
-            return qval(canon(qual + "." + attr))
+            full = canon(qual + "." + attr)
+            return CONSTANT_ATTRIBUTES.get(full) or qval(full)
         if base.const is not None and attr in ("join", "replace", "lower", "upper", "strip", "decode", "format",
                                                "encode", "lstrip", "rstrip", "title", "capitalize", "swapcase"):
             # A method of a string constant; the call resolver folds it.
@@ -1006,6 +1035,8 @@ class Analyzer(object):
                 return Val("builtins." + key) if key in BUILTIN_NAMES else UNKNOWN
             if qual == "builtins" and key is not None:
                 return Val("builtins." + key)
+            if qual == "os.environ":
+                return HOME_FOLDER if key in HOME_VARIABLES else UNKNOWN
             if qual.endswith(")") or qual.endswith("]"):
                 return Val(qual + "[]")
             return UNKNOWN
@@ -1072,7 +1103,11 @@ class Analyzer(object):
             else:
                 text = None
                 if part.format_spec is None and part.conversion in (-1, 115):
-                    text = self.resolve(part.value).const
+                    val = self.resolve(part.value)
+                    text = val.const
+                    if index == 0 and val.outside:
+                        # ``f"{os.environ['HOME']}/notes.txt"`` starts with a path outside the folder.
+                        return Val(const=None, outside=True)
             if text is None:
                 complete = False
             else:
@@ -1097,13 +1132,44 @@ class Analyzer(object):
         elts = node.elts
         if not elts:
             return UNKNOWN
-        first = self.resolve(elts[0])
+        return self.common_element(elts)
+
+    def common_element(self, nodes):
+        """What every element of a literal container is taken to be: their common kind, else the first sensitive
+        one (``ops = (print, os.system)``: ``ops[1]`` may be either), or for strings the worst path among them."""
+        first = self.resolve(nodes[0])
         if first.qual is None:
-            return UNKNOWN
-        for other in elts[1:]:
-            if self.resolve(other).qual != first.qual:
+            if first.const is None or type(nodes[0]) is not AST_CONSTANT:
                 return UNKNOWN
-        return Val(elem=first)
+            # ``paths = ["/data/a.h5", "/data/b.h5"]``: iterating gives paths that leave the folder.
+            inside = True
+            for other in nodes:
+                if type(other) is not AST_CONSTANT:
+                    return UNKNOWN
+                text = other.value
+                if type(text) is not str:
+                    return UNKNOWN
+                if not text:
+                    inside = False
+                elif "/" in text or "\\" in text or "." in text or ":" in text or text[0] == "~":
+                    # Most strings are plain names; only these can be paths that leave or climb.
+                    if path_leaves(text):
+                        return OUTSIDE_ELEMENTS
+                    if not relative_prefix(text):
+                        inside = False
+            return INSIDE_ELEMENTS if inside else UNKNOWN
+        mixed = False
+        for other in nodes[1:]:
+            if self.resolve(other).qual != first.qual:
+                mixed = True
+                break
+        if not mixed:
+            return Val(elem=first)
+        for other in nodes:
+            val = self.resolve(other)
+            if val.qual is not None and sensitive(val.qual):
+                return Val(elem=val)
+        return UNKNOWN
 
     def resolve_comprehension(self, node):
         elt = node.value if type(node) is AST_DICTCOMP else node.elt
@@ -1114,13 +1180,8 @@ class Analyzer(object):
         values = [v for v in node.values if v is not None]
         if not values:
             return UNKNOWN
-        first = self.resolve(values[0])
-        if first.qual is None:
-            return UNKNOWN
-        for other in values[1:]:
-            if self.resolve(other).qual != first.qual:
-                return UNKNOWN
-        return Val(elem=first)
+        val = self.common_element(values)
+        return val if val.qual is None and val.elem is not None and val.elem.qual is not None else UNKNOWN
 
     def resolve_either(self, node):
         if type(node) is ast.IfExp:
@@ -1212,6 +1273,11 @@ class Analyzer(object):
             self.bind_target(node.target, self.resolve(node.value), node.value)
         elif type(node.target) is not AST_NAME:
             self.bind_target(node.target, UNKNOWN)
+        elif self.scopes[-1].kind == "class":
+            # A dataclass field ``pv: epics.PV`` makes ``self.pv`` a PV in the methods.
+            val = self.annotated_instance(node.annotation)
+            if val is not UNKNOWN:
+                self.bind(node.target.id, val, False)
 
     def visit_aug_assign(self, node):
         self.visit(node.value)
@@ -1281,7 +1347,41 @@ class Analyzer(object):
             self.check_reference(body, None, None, "(returned as a callable)")
         self.pop()
 
+    def annotated_instance(self, annotation):
+        """``pv: epics.PV`` or ``dev: Optional[DeviceProxy]``: an object of that control-system class."""
+        kind = type(annotation)
+        if kind is AST_CONSTANT and type(annotation.value) is str:
+            try:
+                annotation = ast.parse(annotation.value, mode="eval").body
+            except (SyntaxError, ValueError):
+                return UNKNOWN
+            kind = type(annotation)
+        if kind is AST_SUBSCRIPT:
+            # ``Optional[PV]``; ``list[PV]`` is not followed.
+            if self.resolve(annotation.value).qual not in ("typing.Optional", "typing.Union"):
+                return UNKNOWN
+            annotation = annotation.slice
+            if INDEX is not None and type(annotation) is INDEX:
+                annotation = annotation.value
+            if type(annotation) is AST_TUPLE and annotation.elts:
+                annotation = annotation.elts[0]
+            kind = type(annotation)
+        elif kind is ast.BinOp and type(annotation.op) is ast.BitOr:
+            annotation = annotation.left
+            kind = type(annotation)
+        if kind is not AST_NAME and kind is not AST_ATTRIBUTE:
+            return UNKNOWN
+        qual = self.resolve(annotation).qual
+        if qual is None or qual.split(".", 1)[0] not in ANNOTATED_ROOTS:
+            return UNKNOWN
+        instance = canon(qual + "()")
+        return qval(instance) if sensitive(instance) else UNKNOWN
+
     def visit_arguments(self, args):
+        for arg in getattr(args, "posonlyargs", []) + args.args + args.kwonlyargs:
+            if arg.annotation is not None and type(arg.annotation) is not AST_NAME:
+                # Annotations are evaluated when the function is defined.
+                self.visit(arg.annotation)
         for default in args.defaults:
             self.visit(default)
         for default in args.kw_defaults:
@@ -1305,7 +1405,10 @@ class Analyzer(object):
 
     def bind_arguments(self, args, defaults):
         for arg in getattr(args, "posonlyargs", []) + args.args + args.kwonlyargs:
-            self.bind(arg.arg, defaults.get(arg.arg, UNKNOWN) if defaults else UNKNOWN, False)
+            val = defaults.get(arg.arg, UNKNOWN) if defaults else UNKNOWN
+            if val is UNKNOWN and arg.annotation is not None:
+                val = self.annotated_instance(arg.annotation)
+            self.bind(arg.arg, val, False)
         if args.vararg is not None:
             self.bind(args.vararg.arg, UNKNOWN, False)
         if args.kwarg is not None:
@@ -1436,8 +1539,11 @@ class Analyzer(object):
             self.add_env_write(target, key)
 
     def add_env_write(self, node, key):
-        if key is not None and key.upper().startswith(("EPICS_", "PVA_", "TANGO_HOST")):
+        if key is not None and key.upper().startswith(EPICS_ENV_PREFIXES):
             self.add("environment.epics_override", node, "os.environ[" + repr(key) + "]")
+        elif key is not None and (key.upper() in TUNING_ENV or key.upper().endswith("_NUM_THREADS")):
+            # Thread counts, plotting backends and log levels only tune this process's libraries.
+            self.add("environment.write", node, "os.environ[" + repr(key) + "]", "low")
         else:
             self.add("environment.write", node, "os.environ" if key is None else "os.environ[" + repr(key) + "]")
 
@@ -1526,6 +1632,10 @@ class Analyzer(object):
             return
         rule = match_rule(qual)
         if rule is not None:
+            if rule == "tango.command_inout" and qual.startswith("tango.DeviceProxy().") and qual[20:21].isupper():
+                # ``print(dev.Current)``: a capitalized member that is not called is a device attribute, read.
+                self.add("tango.read_attribute", node, qual)
+                return
             category, severity = RULES[rule][:2]
             if (severity == "high" or category in CONTROL_CATEGORIES) and \
                     (call_qual is None or match_rule(call_qual) != rule):
@@ -1533,10 +1643,15 @@ class Analyzer(object):
         elif qual in DELETE_REFERENCES:
             # ``map(os.remove, glob.glob("/tmp/*"))``: the paths are the elements of the next argument of map.
             path = UNKNOWN
-            if call_qual == "builtins.map" and args is not None:
+            if args is not None and call_qual is not None:
                 index = next(i for i, arg in enumerate(args) if arg is node)
                 if len(args) > index + 1:
-                    path = element_of(self.resolve(args[index + 1]))
+                    following = self.resolve(args[index + 1])
+                    if call_qual == "builtins.map" or call_qual.endswith(MAPPING_METHODS):
+                        path = element_of(following)
+                    else:
+                        # ``atexit.register(shutil.rmtree, "/data")``, ``pool.submit(os.remove, p)``.
+                        path = following
             self.report_path(FS_CALLS[qual][0], node, qual, path, detail)
 
     def check_call(self, node, qual, args, keywords):
@@ -1578,6 +1693,12 @@ class Analyzer(object):
             return True
         if qual.startswith("os.environ.") and qual[11:] in ENV_WRITE_METHODS:
             key = self.resolve(args[0]).const if args else None
+            if key is None:
+                # ``os.environ.update(EPICS_CA_ADDR_LIST=...)`` or ``update({"EPICS_CA_ADDR_LIST": ...})``.
+                keys = [k.arg for k in keywords if k.arg]
+                if args and type(args[0]) is ast.Dict:
+                    keys.extend(self.resolve(k).const for k in args[0].keys if k is not None)
+                key = next((k for k in keys if k and k.upper().startswith(EPICS_ENV_PREFIXES)), None)
             self.add_env_write(node, key)
             return True
         if patterns.empty:
@@ -1622,6 +1743,8 @@ class Analyzer(object):
                 paths.append(self.resolve(target))
         if not paths:
             paths.append(Val(const="."))
+        if rule == "filesystem.chdir":
+            return self.check_chdir(node, qual, paths[0], self.arg(args, keywords, 0, "path"))
         worst = None
         worst_val = None
         for val in paths:
@@ -1630,8 +1753,27 @@ class Analyzer(object):
                 worst, worst_val = where, val
         return self.report_path(rule, node, qual, worst_val, None)
 
-    def report_path(self, rule, node, qual, path, detail):
+    def check_chdir(self, node, qual, path, path_node):
         where = classify_path(path)
+        if where == "outside":
+            self.cwd = "outside"
+        elif where == "unknown":
+            if self.cwd is None:
+                self.cwd = "unknown"
+        elif path.const == "." and type(path_node) is not AST_CONSTANT:
+            # ``os.chdir(start)`` with ``start = os.getcwd()`` taken before: back in the execution folder.
+            self.cwd = None
+        return self.report_path("filesystem.chdir", node, qual, path, None)
+
+    def where(self, path):
+        """classify_path, for a path used after an ``os.chdir`` that may have left the execution folder."""
+        where = classify_path(path)
+        if where == "inside" and self.cwd is not None and path.qual != "os.devnull":
+            return self.cwd
+        return where
+
+    def report_path(self, rule, node, qual, path, detail):
+        where = classify_path(path) if rule == "filesystem.chdir" else self.where(path)
         if where == "inside":
             return True
         if rule == "filesystem.chdir":
@@ -1644,6 +1786,8 @@ class Analyzer(object):
                 " (" + repr(shown if len(shown) <= 80 else shown[:77] + "...") + ")" if shown is not None else "")
         else:
             where_text = "at a path that cannot be determined before running"
+        if rule != "filesystem.chdir" and self.cwd is not None and classify_path(path) == "inside":
+            where_text += " (relative to a working directory changed by os.chdir)"
         text = where_text if detail is None else where_text + " " + detail
         self.add(rule, node, qual, severity, text)
         return True
@@ -1658,7 +1802,7 @@ class Analyzer(object):
         if target is None:
             return
         path = self.resolve(target)
-        if classify_path(path) == "outside":
+        if self.where(path) == "outside":
             self.report_path("filesystem.write", node, name if "." in name else "." + name, path, None)
 
     # Special calls --------------------------------------------------------------------------------------------
@@ -1758,6 +1902,13 @@ class Analyzer(object):
                 return True
         return False
 
+    def check_memmap(self, node, qual, args, keywords):
+        # np.memmap opens read-write ("r+") unless told otherwise.
+        path = self.arg(args, keywords, 0, "filename")
+        mode = self.arg(args, keywords, 2, "mode")
+        return self.check_open_val(node, qual, self.resolve(path) if path is not None else UNKNOWN,
+                                   mode if mode is not None else R_PLUS)
+
     def check_putenv(self, node, qual, args, keywords):
         self.add_env_write(node, self.resolve(args[0]).const if args else None)
         return True
@@ -1791,6 +1942,8 @@ LEAVES = frozenset([AST_NAME, AST_CONSTANT, ast.Pass, ast.Break, ast.Continue, a
                         ast.LtE, ast.Gt, ast.GtE, ast.Is, ast.IsNot, ast.In, ast.NotIn, ast.Invert, ast.Not,
                         ast.UAdd, AST_USUB)])
 # Classes derived from these libraries' classes inherit their rules.
+# Parameters and dataclass fields annotated with these libraries' classes are taken to be their objects.
+ANNOTATED_ROOTS = frozenset(["epics", "p4p", "caproto", "pvaccess", "tango", "ophyd", "bluesky"])
 INHERITED_ROOTS = frozenset(["epics", "p4p", "caproto", "pvaccess", "tango", "subprocess", "socket", "pathlib",
                              "ctypes", "pickle", "ophyd"])
 PV_CLASSES = frozenset(["epics.PV()", "epics.Motor()", "epics.Device()", "ophyd.EpicsSignal()"])
@@ -1811,6 +1964,7 @@ EPICS_ATTRIBUTE_WRITERS = {"epics.Motor()": "epics.motor_write", "epics.Device()
 CONTROL_CATEGORIES = frozenset(["control_system_read", "control_system_write"])
 # Calls whose arguments are types to compare against, not callables handed over: ``isinstance(x, socket.socket)``.
 TYPE_CHECKS = frozenset(["builtins.isinstance", "builtins.issubclass"])
+MAPPING_METHODS = (".map", ".imap", ".imap_unordered", ".map_async", "builtins.filter")
 DELETE_REFERENCES = frozenset(["os.remove", "os.unlink", "os.rmdir", "os.removedirs", "shutil.rmtree"])
 # Methods of a container whose elements are known: 0 gives one element, 1 a container of them, 2 a container of
 # tuples whose parts are all taken to be such elements (``for name, pv in pvs.items()``).
@@ -2031,6 +2185,27 @@ def _resolve_map(self, node, args):
     return None
 
 
+HOME_VARIABLES = frozenset(["HOME", "USERPROFILE", "TMPDIR", "TMP", "TEMP", "XDG_DATA_HOME", "XDG_CONFIG_HOME",
+                            "XDG_CACHE_HOME"])
+HOME_FOLDER = Val(None, None, True)
+
+
+def _resolve_getenv(self, node, args):
+    # ``os.getenv("HOME")`` is an absolute path outside the execution folder.
+    if args and self.resolve(args[0]).const in HOME_VARIABLES:
+        return HOME_FOLDER
+    return None
+
+
+def _resolve_component(self, node, args):
+    # ``exposure = Cpt(EpicsSignal, "cam1:AcquireTime")`` in an ophyd Device makes ``det.exposure`` an EpicsSignal.
+    if args:
+        cls = self.resolve(args[0]).qual
+        if cls is not None:
+            return qval(canon(cls + "()"))
+    return None
+
+
 def _resolve_attrgetter(self, node, args):
     if len(args) == 1:
         name = self.resolve(args[0]).const
@@ -2048,6 +2223,10 @@ def _resolve_methodcaller(self, node, args):
 
 
 CALL_RESOLVERS = {
+    "os.getenv": _resolve_getenv,
+    "os.environ.get": _resolve_getenv,
+    "ophyd.Component": _resolve_component,
+    "ophyd.FormattedComponent": _resolve_component,
     "operator.attrgetter": _resolve_attrgetter,
     "operator.methodcaller": _resolve_methodcaller,
     "builtins.getattr": _resolve_getattr,
@@ -2087,6 +2266,13 @@ CALL_RESOLVERS = {
     "builtins.map": _resolve_map,
 }
 PATH_OBJECT = Val("pathlib.Path()")
+R_PLUS = ast.Constant("r+")
+# ``os.path.join(os.sep, "etc")``, ``os.path.join(os.pardir, "x")``.
+CONSTANT_ATTRIBUTES = {"os.sep": Val(const="/"), "os.path.sep": Val(const="/"), "os.pardir": Val(const=".."),
+                       "os.path.pardir": Val(const=".."), "os.curdir": Val(const="."),
+                       "os.path.curdir": Val(const=".")}
+OUTSIDE_ELEMENTS = Val(elem=Val(None, None, True))
+INSIDE_ELEMENTS = Val(elem=Val(None, None, False, None, True))
 LISTED_NAMES_ELEMENT = Val(None, None, False, None, True)
 LISTED_NAMES = Val(elem=LISTED_NAMES_ELEMENT)
 
@@ -2108,6 +2294,7 @@ CALL_CHECKS = {
     "urllib.request.urlretrieve": Analyzer.check_urlretrieve,
     "urllib.urlretrieve": Analyzer.check_urlretrieve,
     "shelve.open": Analyzer.check_shelve,
+    "numpy.memmap": Analyzer.check_memmap,
 }
 CALL_CHECKS.update((name, Analyzer.check_tempfile) for name in TEMPFILE_DIR_POSITIONS)
 

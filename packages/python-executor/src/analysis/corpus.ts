@@ -12,6 +12,8 @@ export interface CorpusCase {
   name: string;
   code: string;
   expected: readonly ExpectedFinding[];
+  /** The oldest Python (major, minor) whose grammar parses the snippet, when newer than 3.8 (`match` needs 3.10). */
+  minPython?: readonly [number, number];
 }
 
 /**
@@ -19,7 +21,8 @@ export interface CorpusCase {
  * names, `__import__`, `importlib`, `sys.modules`, callables passed as values or returned, star imports, modules
  * re-exported by other modules (`os.path.os`), class attributes, helper functions, containers (`zip`, `map`,
  * `dict.values()`), and control-system writes through every supported library. Each case lists every finding
- * expected, with its line. The later cases come from red-teaming the analyzer with LLM-style analysis code.
+ * expected, with its line. The later cases come from red-teaming the analyzer with LLM-style analysis code and
+ * with accelerator-facility code (pyepics, p4p, caproto, pvaccess, Tango, ophyd, Bluesky).
  */
 export const DANGEROUS_SNIPPETS: readonly CorpusCase[] = [
   {
@@ -1512,7 +1515,10 @@ export const DANGEROUS_SNIPPETS: readonly CorpusCase[] = [
   {
     name: "os.chdir to the root",
     code: 'import os\nos.chdir("/")\nopen("etc/motd", "w").write("x")',
-    expected: [{ line: 2, rule: "filesystem.chdir", severity: "medium" }],
+    expected: [
+      { line: 2, rule: "filesystem.chdir", severity: "medium" },
+      { line: 3, rule: "filesystem.write", severity: "high" },
+    ],
   },
   {
     name: "Path kept as a class attribute, written outside",
@@ -1732,6 +1738,858 @@ export const DANGEROUS_SNIPPETS: readonly CorpusCase[] = [
     name: "ophyd EpicsMotor move",
     code: 'from ophyd import EpicsMotor\nm = EpicsMotor("IOC:m1", name="m1")\nm.move(2.0, wait=True)',
     expected: [{ line: 3, rule: "epics.motor_write", severity: "medium" }],
+  },
+  {
+    name: "caput inside main() under the __main__ guard",
+    code: 'import epics\n\ndef main():\n    sp = epics.caget("SR:C01:MAG:QF1:SP")\n    epics.caput("SR:C01:MAG:QF1:SP", sp + 0.01, wait=True)\n\nif __name__ == "__main__":\n    main()',
+    expected: [
+      { line: 4, rule: "epics.caget", severity: "low" },
+      { line: 5, rule: "epics.caput", severity: "medium" },
+    ],
+  },
+  {
+    name: "caput_many on slit blades",
+    code: 'from epics import caput_many\npvs = ["BL7:SLIT:X1", "BL7:SLIT:X2"]\ncaput_many(pvs, [0.5, -0.5], wait="all")',
+    expected: [{ line: 3, rule: "epics.caput_many", severity: "medium" }],
+  },
+  {
+    name: "PV.put in a scan loop with a restoring finally",
+    code: 'import epics\npv = epics.PV("BL12:MONO:ENERGY")\noriginal = pv.get()\ntry:\n    for e in range(7000, 7100, 10):\n        pv.put(e, wait=True)\nfinally:\n    pv.put(original, wait=True)',
+    expected: [
+      { line: 3, rule: "epics.pv_get", severity: "low" },
+      { line: 6, rule: "epics.pv_put", severity: "medium" },
+      { line: 8, rule: "epics.pv_put", severity: "medium" },
+    ],
+  },
+  {
+    name: "epics.Device put of a slit attribute",
+    code: 'from epics import Device\nslit = Device("BL4:SLIT:", attrs=("X", "Y"))\nslit.put("X", 1.2)',
+    expected: [{ line: 3, rule: "epics.device_put", severity: "medium" }],
+  },
+  {
+    name: "epics.Motor.move with wait",
+    code: 'from epics import Motor\nm = Motor("BL4:MOT:THETA")\nm.move(12.5, wait=True)',
+    expected: [{ line: 3, rule: "epics.motor_write", severity: "medium" }],
+  },
+  {
+    name: "p4p Context used as a context manager",
+    code: 'from p4p.client.thread import Context\nwith Context("pva") as ctxt:\n    value = ctxt.get("SR:BPM:01:X")\n    ctxt.put("SR:COR:01:SP", 0.0)',
+    expected: [
+      { line: 3, rule: "p4p.get", severity: "low" },
+      { line: 4, rule: "p4p.put", severity: "medium" },
+    ],
+  },
+  {
+    name: "p4p put from a monitor callback",
+    code: 'from p4p.client.thread import Context\nctx = Context("pva")\n\ndef on_update(value):\n    if value > 5.0:\n        ctx.put("BL8:SHUTTER:CMD", 0)\n\nsub = ctx.monitor("BL8:I0", on_update)',
+    expected: [
+      { line: 6, rule: "p4p.put", severity: "medium" },
+      { line: 8, rule: "p4p.get", severity: "low" },
+    ],
+  },
+  {
+    name: "caproto get_pvs unpacked into two PVs",
+    code: 'from caproto.threading.client import Context\nctx = Context()\nx, y = ctx.get_pvs("BL1:X", "BL1:Y")\nprint(x.read().data)\ny.write([1.5], wait=True)',
+    expected: [
+      { line: 4, rule: "caproto.read", severity: "low" },
+      { line: 5, rule: "caproto.write", severity: "medium" },
+    ],
+  },
+  {
+    name: "caproto sync client read then write",
+    code: 'from caproto.sync.client import read, write\ncurrent = read("BL2:TEMP").data[0]\nwrite("BL2:HEATER:SP", current - 1)',
+    expected: [
+      { line: 2, rule: "caproto.read", severity: "low" },
+      { line: 3, rule: "caproto.write", severity: "medium" },
+    ],
+  },
+  {
+    name: "pvaccess Channel putFloat",
+    code: 'import pvaccess\nch = pvaccess.Channel("BL9:DET:EXPOSURE")\nprint(ch.get())\nch.putFloat(0.25)',
+    expected: [
+      { line: 3, rule: "pvaccess.get", severity: "low" },
+      { line: 4, rule: "pvaccess.put", severity: "medium" },
+    ],
+  },
+  {
+    name: "Tango command_inout through a wrapper class",
+    code: 'import tango\n\nclass Shutter:\n    def __init__(self, name):\n        self.dev = tango.DeviceProxy(name)\n\n    def open(self):\n        self.dev.command_inout("Open")\n\nShutter("bl/fe/shutter").open()',
+    expected: [{ line: 8, rule: "tango.command_inout", severity: "medium" }],
+  },
+  {
+    name: "PyTango write_attribute guarded by State()",
+    code: 'import PyTango\ndev = PyTango.DeviceProxy("sr/ps/qf1")\nif dev.State() == PyTango.DevState.ON:\n    dev.write_attribute("Current", 101.5)',
+    expected: [
+      { line: 3, rule: "tango.read_attribute", severity: "low" },
+      { line: 4, rule: "tango.write_attribute", severity: "medium" },
+    ],
+  },
+  {
+    name: "Tango attribute written with setattr",
+    code: 'from tango import DeviceProxy\nps = DeviceProxy("sr/ps/qd2")\nsetattr(ps, "Voltage", 3.3)',
+    expected: [{ line: 3, rule: "tango.write_attribute", severity: "medium" }],
+  },
+  {
+    name: "ophyd EpicsSignal put inside an async ramp",
+    code: 'import asyncio\nfrom ophyd import EpicsSignal\n\nasync def ramp():\n    sig = EpicsSignal("BL5:HV:SP")\n    for v in (100, 200, 300):\n        sig.put(v)\n        await asyncio.sleep(1)\n\nasyncio.run(ramp())',
+    expected: [{ line: 7, rule: "epics.pv_put", severity: "medium" }],
+  },
+  {
+    name: "ophyd EpicsMotor.set and wait on the status",
+    code: 'from ophyd import EpicsMotor\nm = EpicsMotor("BL6:SAMPLE:X", name="sx")\nst = m.set(3.0)\nst.wait()',
+    expected: [{ line: 3, rule: "epics.motor_write", severity: "medium" }],
+  },
+  {
+    name: "caput inside a function wrapped by a logging decorator",
+    code: 'import functools\nimport epics\n\ndef logged(fn):\n    @functools.wraps(fn)\n    def wrapper(*args, **kwargs):\n        print("calling", fn.__name__)\n        return fn(*args, **kwargs)\n    return wrapper\n\n@logged\ndef set_gap(value):\n    epics.caput("ID7:GAP:SP", value)\n\nset_gap(18.0)',
+    expected: [{ line: 13, rule: "epics.caput", severity: "medium" }],
+  },
+  {
+    name: "caput in a dataclass method",
+    code: 'from dataclasses import dataclass\nimport epics\n\n@dataclass\nclass Magnet:\n    pv: str\n\n    def set(self, value):\n        epics.caput(self.pv + ":SP", value)\n\nMagnet("SR:QF1").set(12.0)',
+    expected: [{ line: 9, rule: "epics.caput", severity: "medium" }],
+  },
+  {
+    name: "caput in the arms of a match statement",
+    code: 'import epics\naction = "open"\nmatch action:\n    case "open":\n        epics.caput("BL3:SHUTTER:OPEN", 1)\n    case "close":\n        epics.caput("BL3:SHUTTER:CLOSE", 1)\n    case _:\n        pass',
+    expected: [
+      { line: 5, rule: "epics.caput", severity: "medium" },
+      { line: 7, rule: "epics.caput", severity: "medium" },
+    ],
+    minPython: [3, 10],
+  },
+  {
+    name: "caget in a walrus condition then caput",
+    code: 'import epics\nif (cur := epics.caget("SR:DCCT")) is not None and cur < 400:\n    epics.caput("SR:INJ:REQUEST", 1)',
+    expected: [
+      { line: 2, rule: "epics.caget", severity: "low" },
+      { line: 3, rule: "epics.caput", severity: "medium" },
+    ],
+  },
+  {
+    name: "caput for its side effect in a list comprehension",
+    code: 'from epics import caput\nsettings = {"BL1:M1:PITCH": 0.1, "BL1:M1:ROLL": 0.0}\n[caput(k, v) for k, v in settings.items()]',
+    expected: [{ line: 3, rule: "epics.caput", severity: "medium" }],
+  },
+  {
+    name: "caput and caget inside a generator",
+    code: 'import epics\n\ndef scan(points):\n    for p in points:\n        epics.caput("BL4:SCAN:POS", p, wait=True)\n        yield epics.caget("BL4:DET:COUNTS")\n\ndata = list(scan(range(10)))',
+    expected: [
+      { line: 5, rule: "epics.caput", severity: "medium" },
+      { line: 6, rule: "epics.caget", severity: "low" },
+    ],
+  },
+  {
+    name: "caput submitted to a ThreadPoolExecutor",
+    code: 'from concurrent.futures import ThreadPoolExecutor\nimport epics\ntargets = [("BL1:A", 1), ("BL1:B", 2)]\nwith ThreadPoolExecutor(max_workers=2) as ex:\n    futs = [ex.submit(epics.caput, pv, v) for pv, v in targets]',
+    expected: [{ line: 5, rule: "epics.caput", severity: "medium" }],
+  },
+  {
+    name: "caput from a camonitor feedback callback",
+    code: 'import epics, time\n\ndef feedback(pvname=None, value=None, **kw):\n    if value > 1.0:\n        epics.caput("BL1:FB:CORR", -value)\n\nepics.camonitor("BL1:BPM:X", callback=feedback)\ntime.sleep(10)',
+    expected: [
+      { line: 5, rule: "epics.caput", severity: "medium" },
+      { line: 7, rule: "epics.camonitor", severity: "low" },
+    ],
+  },
+  {
+    name: "PV.put in a closure returned by a factory",
+    code: 'import epics\n\ndef make_setter(name):\n    pv = epics.PV(name)\n    def setter(v):\n        pv.put(v, wait=True)\n    return setter\n\nset_energy = make_setter("BL12:MONO:E")\nset_energy(8000)',
+    expected: [{ line: 6, rule: "epics.pv_put", severity: "medium" }],
+  },
+  {
+    name: "low-level epics.ca.put on a channel id",
+    code: 'from epics import ca\nchid = ca.create_channel("BL1:X")\nca.put(chid, 2.0, wait=True)',
+    expected: [{ line: 3, rule: "epics.caput", severity: "medium" }],
+  },
+  {
+    name: "functools.partial of epics.caput",
+    code: 'from functools import partial\nimport epics\nset_hv = partial(epics.caput, "BL5:HV:SP", wait=True)\nset_hv(1200)',
+    expected: [{ line: 3, rule: "epics.caput", severity: "medium" }],
+  },
+  {
+    name: "EPICS address list changed through setdefault and update",
+    code: 'import os\nos.environ.setdefault("EPICS_CA_AUTO_ADDR_LIST", "NO")\nos.environ.update(EPICS_CA_ADDR_LIST="192.168.1.255")',
+    expected: [
+      { line: 2, rule: "environment.epics_override", severity: "high" },
+      { line: 3, rule: "environment.epics_override", severity: "high" },
+    ],
+  },
+  {
+    name: "ophyd Component signal put through a Device",
+    code: 'from ophyd import Device, Component as Cpt, EpicsSignal\n\nclass Det(Device):\n    exposure = Cpt(EpicsSignal, "cam1:AcquireTime")\n\ndet = Det("BL7:DET:", name="det")\ndet.exposure.put(0.5)',
+    expected: [{ line: 7, rule: "epics.pv_put", severity: "medium" }],
+  },
+  {
+    name: "Tango Group write_attribute",
+    code: 'import tango\ng = tango.Group("magnets")\ng.add("sr/ps/*")\ng.write_attribute("Current", 0.0)',
+    expected: [{ line: 4, rule: "tango.write_attribute", severity: "medium" }],
+  },
+  {
+    name: "Tango AttributeProxy write",
+    code: 'from tango import AttributeProxy\nap = AttributeProxy("sr/ps/qf1/Current")\nap.write(99.0)',
+    expected: [{ line: 3, rule: "tango.write_attribute", severity: "medium" }],
+  },
+  {
+    name: "Tango command called as a method on a temporary proxy",
+    code: 'import tango\nfor name in ["bl/ps/1", "bl/ps/2"]:\n    tango.DeviceProxy(name).Reset()',
+    expected: [{ line: 3, rule: "tango.command_inout", severity: "medium" }],
+  },
+  {
+    name: "p4p put of several channels at once",
+    code: 'from p4p.client.thread import Context\nctx = Context("pva", nt=False)\nctx.put(["BL1:A", "BL1:B"], [1.0, 2.0])\nctx.close()',
+    expected: [{ line: 3, rule: "p4p.put", severity: "medium" }],
+  },
+  {
+    name: "p4p asyncio put under async with",
+    code: 'import asyncio\nfrom p4p.client.asyncio import Context\n\nasync def main():\n    async with Context("pva") as ctx:\n        await ctx.put("BL1:SP", 3.0)\n\nasyncio.run(main())',
+    expected: [{ line: 6, rule: "p4p.put", severity: "medium" }],
+  },
+  {
+    name: "caput registered as an ExitStack callback",
+    code: 'import contextlib\nimport epics\nwith contextlib.ExitStack() as stack:\n    stack.callback(epics.caput, "BL1:SHUTTER", 0)\n    data = epics.caget("BL1:I0")',
+    expected: [
+      { line: 4, rule: "epics.caput", severity: "medium" },
+      { line: 5, rule: "epics.caget", severity: "low" },
+    ],
+  },
+  {
+    name: "caput in a contextmanager that opens the shutter",
+    code: 'from contextlib import contextmanager\nimport epics\n\n@contextmanager\ndef shutter_open():\n    epics.caput("BL1:SHUTTER", 1, wait=True)\n    try:\n        yield\n    finally:\n        epics.caput("BL1:SHUTTER", 0, wait=True)\n\nwith shutter_open():\n    counts = epics.caget("BL1:DET:COUNTS")',
+    expected: [
+      { line: 6, rule: "epics.caput", severity: "medium" },
+      { line: 10, rule: "epics.caput", severity: "medium" },
+      { line: 13, rule: "epics.caget", severity: "low" },
+    ],
+  },
+  {
+    name: "Tango commands on proxies built in a comprehension",
+    code: 'import tango\ndevs = [tango.DeviceProxy(n) for n in ("bl/ps/1", "bl/ps/2")]\nfor dev in devs:\n    dev.command_inout("Off")',
+    expected: [{ line: 4, rule: "tango.command_inout", severity: "medium" }],
+  },
+  {
+    name: "archiver appliance fetched with requests",
+    code: 'import requests\nimport pandas as pd\nurl = "http://archiver.als.lbl.gov:17668/retrieval/data/getData.json"\nr = requests.get(url, params={"pv": "SR:DCCT", "from": "2024-01-01T00:00:00Z"}, timeout=30)\ndf = pd.DataFrame(r.json()[0]["data"])',
+    expected: [{ line: 4, rule: "network.http", severity: "medium" }],
+  },
+  {
+    name: "archiver appliance fetched with urlopen",
+    code: 'from urllib.request import urlopen\nimport json\nwith urlopen("http://archiver/retrieval/data/getData.json?pv=SR:DCCT") as resp:\n    data = json.load(resp)',
+    expected: [{ line: 3, rule: "network.http", severity: "medium" }],
+  },
+  {
+    name: "SCPI over a raw TCP socket to an instrument",
+    code: 'import socket\nwith socket.create_connection(("10.0.3.15", 5025), timeout=2) as s:\n    s.sendall(b"*IDN?\\n")\n    print(s.recv(1024))',
+    expected: [{ line: 2, rule: "network.socket", severity: "high" }],
+  },
+  {
+    name: "paramiko session to an IOC host",
+    code: 'import paramiko\nclient = paramiko.SSHClient()\nclient.connect("ioc-bl7", username="ops")\nclient.exec_command("softIoc -d st.cmd")',
+    expected: [{ line: 2, rule: "network.other", severity: "medium" }],
+  },
+  {
+    name: "os.remove of globbed absolute paths in a comprehension",
+    code: 'import glob, os\npaths = glob.glob("/beamline/data/*.tmp")\n[os.remove(p) for p in paths]',
+    expected: [{ line: 3, rule: "filesystem.delete", severity: "high" }],
+  },
+  {
+    name: "__import__ of a concatenated module name",
+    code: '__import__("o" + "s").system("id")',
+    expected: [
+      { line: 1, rule: "dynamic.import", severity: "high" },
+      { line: 1, rule: "process.os_system", severity: "high" },
+    ],
+  },
+  {
+    name: "importlib.import_module of a name from input",
+    code: 'import importlib\nmodname = input("module: ")\nmod = importlib.import_module(modname)',
+    expected: [{ line: 3, rule: "dynamic.importlib", severity: "high" }],
+  },
+  {
+    name: "exec of a helper script read with open()",
+    code: 'script = "helpers.py"\nexec(open(script).read())',
+    expected: [
+      { line: 2, rule: "dynamic.exec", severity: "high" },
+      { line: 2, rule: "filesystem.read", severity: "low" },
+    ],
+  },
+  {
+    name: "eval of input()",
+    code: 'expr = eval(input("expression: "))',
+    expected: [{ line: 1, rule: "dynamic.eval", severity: "high" }],
+  },
+  {
+    name: "compile in exec mode then exec",
+    code: 'src = "import os\\nos.system(\'id\')"\ncode = compile(src, "<gen>", "exec")\nexec(code)',
+    expected: [
+      { line: 2, rule: "dynamic.compile", severity: "high" },
+      { line: 3, rule: "dynamic.exec", severity: "high" },
+    ],
+  },
+  {
+    name: "module and attribute names joined from characters",
+    code: 'm = __import__("".join(["o", "s"]))\nf = getattr(m, "".join(["s", "y", "s", "t", "e", "m"]))\nf("uname -a")',
+    expected: [
+      { line: 1, rule: "dynamic.import", severity: "high" },
+      { line: 3, rule: "process.os_system", severity: "high" },
+    ],
+  },
+  {
+    name: "reversed attribute name kept in a variable",
+    code: 'import os\nname = "metsys"[::-1]\nfn = getattr(os, name)\nfn("whoami")',
+    expected: [{ line: 4, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "attribute name decoded from hex",
+    code: 'import os\nname = bytes.fromhex("73797374656d").decode()\ngetattr(os, name)("id")',
+    expected: [{ line: 3, rule: "dynamic.getattr", severity: "high" }],
+  },
+  {
+    name: "base64 payload handed to exec",
+    code: 'import base64\npayload = base64.b64decode("aW1wb3J0IG9zOyBvcy5zeXN0ZW0oJ2lkJyk=")\nexec(payload)',
+    expected: [{ line: 3, rule: "dynamic.exec", severity: "high" }],
+  },
+  {
+    name: "os.popen inside try/except",
+    code: 'import os\ntry:\n    out = os.popen("lsblk").read()\nexcept OSError:\n    out = ""',
+    expected: [{ line: 3, rule: "process.os_popen", severity: "high" }],
+  },
+  {
+    name: "os.spawnlp waiting for ls",
+    code: 'import os\nos.spawnlp(os.P_WAIT, "ls", "ls", "-l")',
+    expected: [{ line: 2, rule: "process.os_spawn", severity: "high" }],
+  },
+  {
+    name: "os.posix_spawn with the environment",
+    code: 'import os\npid = os.posix_spawn("/bin/ls", ["ls"], os.environ)',
+    expected: [{ line: 2, rule: "process.os_spawn", severity: "high" }],
+  },
+  {
+    name: "os.fork under the __main__ guard",
+    code: 'import os\nif __name__ == "__main__":\n    pid = os.fork()\n    if pid == 0:\n        os._exit(0)',
+    expected: [{ line: 3, rule: "process.os_fork", severity: "high" }],
+  },
+  {
+    name: "os.kill of a list of pids",
+    code: "import os, signal\nfor pid in (1234, 5678):\n    os.kill(pid, signal.SIGTERM)",
+    expected: [{ line: 3, rule: "process.os_kill", severity: "high" }],
+  },
+  {
+    name: "os.system in a SIGALRM handler lambda",
+    code: 'import os\nimport signal\nsignal.signal(signal.SIGALRM, lambda *a: os.system("reboot"))\nsignal.alarm(1)',
+    expected: [{ line: 3, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "rmtree of the expanded home folder",
+    code: 'import os, shutil\nshutil.rmtree(os.path.expanduser("~"), ignore_errors=True)',
+    expected: [{ line: 2, rule: "filesystem.delete", severity: "high" }],
+  },
+  {
+    name: "unlink of every log file under Path.home()",
+    code: 'from pathlib import Path\nfor f in Path.home().rglob("*.log"):\n    f.unlink()',
+    expected: [{ line: 3, rule: "filesystem.delete", severity: "high" }],
+  },
+  {
+    name: "os.chmod of a system file",
+    code: 'import os\nos.chmod("/etc/shadow", 0o777)',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "os.chown of the IOC folder",
+    code: 'import os\nos.chown("/opt/epics/iocs", 0, 0)',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "append to /etc/passwd",
+    code: 'with open("/etc/passwd", "a") as fh:\n    fh.write("x::0:0::/root:/bin/sh\\n")',
+    expected: [{ line: 1, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "write_text under Path('..') joined with slashes",
+    code: 'from pathlib import Path\nout = Path("..") / "shared" / "results.csv"\nout.write_text("a,b\\n1,2\\n")',
+    expected: [{ line: 3, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "os.chdir to the parent then a relative write",
+    code: 'import os\nos.chdir("..")\nwith open("notes.txt", "w") as fh:\n    fh.write("hi")',
+    expected: [
+      { line: 2, rule: "filesystem.chdir", severity: "medium" },
+      { line: 3, rule: "filesystem.write", severity: "high" },
+    ],
+  },
+  {
+    name: "Pool.map of os.system",
+    code: 'from multiprocessing import Pool\nimport os\ncmds = ["ls", "id"]\nwith Pool(2) as pool:\n    pool.map(os.system, cmds)',
+    expected: [{ line: 5, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "threading.Thread targeting os.system",
+    code: 'import os\nimport threading\nt = threading.Thread(target=os.system, args=("id",))\nt.start()',
+    expected: [{ line: 3, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "ProcessPoolExecutor.submit of subprocess.run",
+    code: 'import subprocess\nfrom concurrent.futures import ProcessPoolExecutor\nwith ProcessPoolExecutor() as ex:\n    fut = ex.submit(subprocess.run, ["ls", "-l"])',
+    expected: [{ line: 4, rule: "process.subprocess", severity: "high" }],
+  },
+  {
+    name: "functools.reduce running commands",
+    code: 'import functools, os\nfunctools.reduce(lambda acc, cmd: os.system(cmd), ["id", "ls"], 0)',
+    expected: [{ line: 2, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "operator.call of os.system",
+    code: 'import operator, os\noperator.call(os.system, "id")',
+    expected: [{ line: 2, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "rmtree outside under contextlib.suppress",
+    code: 'import contextlib, shutil\nwith contextlib.suppress(FileNotFoundError):\n    shutil.rmtree("/var/tmp/beamline_cache")',
+    expected: [{ line: 3, rule: "filesystem.delete", severity: "high" }],
+  },
+  {
+    name: "asyncio.to_thread of os.system",
+    code: 'import asyncio, os\n\nasync def main():\n    await asyncio.to_thread(os.system, "id")\n\nasyncio.run(main())',
+    expected: [{ line: 4, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "decorator that shells out at definition time",
+    code: 'import os\n\ndef audit(fn):\n    os.system("logger ran " + fn.__name__)\n    return fn\n\n@audit\ndef analyze():\n    return 42',
+    expected: [{ line: 4, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "rmtree in __del__",
+    code: 'import shutil\n\nclass Cleanup:\n    def __del__(self):\n        shutil.rmtree("/tmp/../home")\n\nc = Cleanup()',
+    expected: [{ line: 5, rule: "filesystem.delete", severity: "high" }],
+  },
+  {
+    name: "subprocess in a lambda dispatch table",
+    code: 'import subprocess\nactions = {"list": lambda: subprocess.check_output(["ls"]), "noop": lambda: None}\nactions["list"]()',
+    expected: [{ line: 2, rule: "process.subprocess", severity: "high" }],
+  },
+  {
+    name: "os.system in a match arm",
+    code: 'import os\ncmd = "clean"\nmatch cmd:\n    case "clean":\n        os.system("rm -rf build")',
+    expected: [{ line: 5, rule: "process.os_system", severity: "high" }],
+    minPython: [3, 10],
+  },
+  {
+    name: "os.popen in a walrus condition",
+    code: 'import os\nif (out := os.popen("hostname").read()):\n    print(out)',
+    expected: [{ line: 2, rule: "process.os_popen", severity: "high" }],
+  },
+  {
+    name: "os.remove driven by any() over a generator",
+    code: 'import os\npaths = ["/data/a.h5", "/data/b.h5"]\nany(os.remove(p) for p in paths)',
+    expected: [{ line: 3, rule: "filesystem.delete", severity: "high" }],
+  },
+  {
+    name: "exec in a nested function",
+    code: 'def outer(code):\n    def inner():\n        exec(code)\n    return inner\n\nouter("print(1)")()',
+    expected: [{ line: 3, rule: "dynamic.exec", severity: "high" }],
+  },
+  {
+    name: "exec taken from builtins.__dict__",
+    code: 'import builtins\nbuiltins.__dict__["exec"]("x = 1")',
+    expected: [{ line: 2, rule: "dynamic.exec", severity: "high" }],
+  },
+  {
+    name: "__import__ of subprocess by a concatenated name",
+    code: 'sp = __import__("sub" + "process")\nsp.run(["id"])',
+    expected: [
+      { line: 1, rule: "dynamic.import", severity: "high" },
+      { line: 2, rule: "process.subprocess", severity: "high" },
+    ],
+  },
+  {
+    name: "subprocess.run in a finally block",
+    code: 'import subprocess\ntry:\n    result = 1 / 0\nexcept ZeroDivisionError:\n    result = None\nfinally:\n    subprocess.run(["sync"])',
+    expected: [{ line: 7, rule: "process.subprocess", severity: "high" }],
+  },
+  {
+    name: "exec of a pathlib read_text",
+    code: 'from pathlib import Path\nexec(Path("beamline_setup.py").read_text())',
+    expected: [
+      { line: 2, rule: "dynamic.exec", severity: "high" },
+      { line: 2, rule: "filesystem.read", severity: "low" },
+    ],
+  },
+  {
+    name: "h5py.File opened for writing under /data",
+    code: 'import h5py\nimport numpy as np\nwith h5py.File("/data/bl733/processed/scan_001.h5", "w") as f:\n    f.create_dataset("counts", data=np.zeros(10))',
+    expected: [{ line: 3, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "DataFrame.to_csv into a home folder",
+    code: 'import pandas as pd\ndf = pd.DataFrame({"t": [1, 2]})\ndf.to_csv("/home/operator/shared/summary.csv", index=False)',
+    expected: [{ line: 3, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "savefig into a parent folder",
+    code: 'import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2, 3])\nfig.savefig("../figures/orbit.png", dpi=150)',
+    expected: [{ line: 4, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "np.savetxt into the expanded home folder",
+    code: 'import os\nimport numpy as np\nnp.savetxt(os.path.join(os.path.expanduser("~"), "orbit.txt"), np.zeros(3))',
+    expected: [{ line: 3, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "open for writing on a path from argv",
+    code: 'import sys\nout = sys.argv[1]\nwith open(out, "w") as fh:\n    fh.write("done")',
+    expected: [{ line: 3, rule: "filesystem.write", severity: "medium" }],
+  },
+  {
+    name: "os.makedirs outside inside try/except",
+    code: 'import os\ntry:\n    os.makedirs("/opt/beamline/cache", exist_ok=True)\nexcept PermissionError:\n    pass',
+    expected: [{ line: 3, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "shutil.move into a parent archive folder",
+    code: 'import shutil\nshutil.move("scan.h5", "../archive/scan.h5")',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "write_text two levels above __file__",
+    code: 'from pathlib import Path\nroot = Path(__file__).resolve().parent.parent\n(root / "config.yaml").write_text("x: 1")',
+    expected: [{ line: 3, rule: "filesystem.write", severity: "medium" }],
+  },
+  {
+    name: "rmtree of a sibling run folder through Path.cwd().parent",
+    code: 'import shutil\nfrom pathlib import Path\nshutil.rmtree(Path.cwd().parent / "other_run")',
+    expected: [{ line: 3, rule: "filesystem.delete", severity: "high" }],
+  },
+  {
+    name: "os.remove of a file in the parent through os.getcwd()",
+    code: 'import os\nos.remove(os.path.join(os.getcwd(), "..", "previous_run", "results.json"))',
+    expected: [{ line: 2, rule: "filesystem.delete", severity: "high" }],
+  },
+  {
+    name: "operator.methodcaller on the os module from a variable",
+    code: 'import operator\nimport os\ncall_system = operator.methodcaller("system", "id")\ncall_system(os)',
+    expected: [{ line: 4, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "dangerous callable picked from a tuple by index",
+    code: 'import os\nimport shutil\nops = (print, os.system)\nops[1]("id")',
+    expected: [{ line: 4, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "subprocess.run started with a thread's run() override",
+    code: 'import subprocess\nimport threading\n\nclass Worker(threading.Thread):\n    def run(self):\n        subprocess.run(["make", "install"])\n\nWorker().start()',
+    expected: [{ line: 6, rule: "process.subprocess", severity: "high" }],
+  },
+  {
+    name: "os.system mapped over commands with an executor",
+    code: 'import os\nfrom concurrent.futures import ThreadPoolExecutor\nwith ThreadPoolExecutor() as pool:\n    codes = list(pool.map(os.system, ["id", "uptime"]))',
+    expected: [{ line: 4, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "eval of a formula from a config dict",
+    code: 'import json\nwith open("calibration.json") as fh:\n    cfg = json.load(fh)\ngain = eval(cfg["gain_formula"], {"x": 3.0})',
+    expected: [
+      { line: 2, rule: "filesystem.read", severity: "low" },
+      { line: 4, rule: "dynamic.eval", severity: "high" },
+    ],
+  },
+  {
+    name: "yaml.load of a beamline config with yaml.Loader",
+    code: 'import yaml\nwith open("beamline.yaml") as fh:\n    cfg = yaml.load(fh, Loader=yaml.Loader)',
+    expected: [
+      { line: 2, rule: "filesystem.read", severity: "low" },
+      { line: 3, rule: "deserialization.other", severity: "high" },
+    ],
+  },
+  {
+    name: "asyncio create_subprocess_exec in an async generator",
+    code: 'import asyncio\n\nasync def lines():\n    proc = await asyncio.create_subprocess_exec("journalctl", "-f", stdout=asyncio.subprocess.PIPE)\n    while True:\n        yield await proc.stdout.readline()',
+    expected: [{ line: 4, rule: "process.asyncio_subprocess", severity: "high" }],
+  },
+  {
+    name: "getattr of os with a name from a dict",
+    code: 'import os\ntable = {"run": "system"}\ngetattr(os, table["run"])("id")',
+    expected: [{ line: 3, rule: "dynamic.getattr", severity: "high" }],
+  },
+  {
+    name: "class attribute holding os.popen called through self",
+    code: 'import os\n\nclass Probe:\n    runner = staticmethod(os.popen)\n\n    def host(self):\n        return self.runner("hostname").read()\n\nprint(Probe().host())',
+    expected: [{ line: 4, rule: "process.os_popen", severity: "high" }],
+  },
+  {
+    name: "p4p Context.put bound to a variable",
+    code: 'from p4p.client.thread import Context\nctx = Context("pva")\nput = ctx.put\nput("BL1:SP", 1.0)',
+    expected: [{ line: 4, rule: "p4p.put", severity: "medium" }],
+  },
+  {
+    name: "caput in a lambda mapped over PV names",
+    code: 'import epics\nnames = ["A", "B"]\nlist(map(lambda n: epics.caput(n, 0), names))',
+    expected: [{ line: 3, rule: "epics.caput", severity: "medium" }],
+  },
+  {
+    name: "Tango proxy looked up in a dict then written",
+    code: 'import tango\ndevs = {"qf": tango.DeviceProxy("sr/ps/qf")}\ndevs["qf"].write_attribute("Current", 1)',
+    expected: [{ line: 3, rule: "tango.write_attribute", severity: "medium" }],
+  },
+  {
+    name: "Tango On() over proxies kept on self",
+    code: 'from tango import DeviceProxy\nclass Ctl:\n    def __init__(self, names):\n        self.proxies = [DeviceProxy(n) for n in names]\n    def all_on(self):\n        for p in self.proxies:\n            p.On()\nCtl(["a", "b"]).all_on()',
+    expected: [{ line: 7, rule: "tango.command_inout", severity: "medium" }],
+  },
+  {
+    name: "EpicsSignal.set(...).wait() chained on a temporary",
+    code: 'from ophyd import EpicsSignal\nEpicsSignal("BL1:SP", name="sp").set(1).wait()',
+    expected: [{ line: 2, rule: "epics.pv_put", severity: "medium" }],
+  },
+  {
+    name: "Bluesky RunEngine running a scan plan",
+    code: "from bluesky import RunEngine\nimport bluesky.plans as bp\nfrom ophyd.sim import det, motor\nRE = RunEngine({})\nRE(bp.scan([det], motor, -1, 1, 10))",
+    expected: [{ line: 5, rule: "bluesky.run_plan", severity: "medium" }],
+  },
+  {
+    name: "Bluesky RunEngine running bps.mv on an EpicsMotor",
+    code: 'import bluesky.plan_stubs as bps\nfrom bluesky import RunEngine\nfrom ophyd import EpicsMotor\nm = EpicsMotor("BL1:M", name="m")\nRE = RunEngine()\nRE(bps.mv(m, 3.0))',
+    expected: [{ line: 6, rule: "bluesky.run_plan", severity: "medium" }],
+  },
+  {
+    name: "epics imported inside the function that writes",
+    code: 'def f():\n    import epics\n    epics.caput("X", 1)\nf()',
+    expected: [{ line: 3, rule: "epics.caput", severity: "medium" }],
+  },
+  {
+    name: "epics imported in try/except ImportError",
+    code: 'try:\n    import epics\nexcept ImportError:\n    epics = None\nif epics:\n    epics.caput("X", 1)',
+    expected: [{ line: 6, rule: "epics.caput", severity: "medium" }],
+  },
+  {
+    name: "caput scheduled with threading.Timer",
+    code: 'import threading, epics\nthreading.Timer(5.0, epics.caput, args=("BL:SHUTTER", 0)).start()',
+    expected: [{ line: 2, rule: "epics.caput", severity: "medium" }],
+  },
+  {
+    name: "caput handed to loop.run_in_executor",
+    code: 'import asyncio, epics\nasync def main():\n    loop = asyncio.get_running_loop()\n    await loop.run_in_executor(None, epics.caput, "X", 1)\nasyncio.run(main())',
+    expected: [{ line: 4, rule: "epics.caput", severity: "medium" }],
+  },
+  {
+    name: "caput registered with atexit",
+    code: 'import atexit, epics\natexit.register(epics.caput, "BL:SHUTTER", 0)',
+    expected: [{ line: 2, rule: "epics.caput", severity: "medium" }],
+  },
+  {
+    name: "os.system of a cleanup command registered with atexit",
+    code: 'import atexit, os\natexit.register(os.system, "rm -rf build")',
+    expected: [{ line: 2, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "shutil.rmtree of /data registered with weakref.finalize",
+    code: 'import weakref, shutil\nclass A: pass\na = A()\nweakref.finalize(a, shutil.rmtree, "/data/tmp")',
+    expected: [{ line: 4, rule: "filesystem.delete", severity: "high" }],
+  },
+  {
+    name: "os.system scheduled with sched",
+    code: 'import sched, time, os\ns = sched.scheduler(time.time, time.sleep)\ns.enter(1, 1, os.system, ("id",))\ns.run()',
+    expected: [{ line: 3, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "PV.put on a parameter annotated epics.PV",
+    code: "import epics\ndef set_value(pv: epics.PV, v: float) -> None:\n    pv.put(v)",
+    expected: [{ line: 3, rule: "epics.pv_put", severity: "medium" }],
+  },
+  {
+    name: "Motor.move on a parameter annotated Motor",
+    code: "from epics import Motor\ndef go(m: Motor, x):\n    m.move(x)",
+    expected: [{ line: 3, rule: "epics.motor_write", severity: "medium" }],
+  },
+  {
+    name: "command_inout on a parameter annotated DeviceProxy",
+    code: 'from tango import DeviceProxy\ndef on(dev: DeviceProxy):\n    dev.command_inout("On")',
+    expected: [{ line: 3, rule: "tango.command_inout", severity: "medium" }],
+  },
+  {
+    name: "PV put through a dataclass field annotated epics.PV",
+    code: "from dataclasses import dataclass\nimport epics\n@dataclass\nclass Knob:\n    pv: epics.PV\n    def nudge(self, d):\n        self.pv.put(self.pv.get() + d)",
+    expected: [
+      { line: 7, rule: "epics.pv_get", severity: "low" },
+      { line: 7, rule: "epics.pv_put", severity: "medium" },
+    ],
+  },
+  {
+    name: "epics.PV class bound to a variable then instantiated",
+    code: 'import epics\ncls = epics.PV\ncls("X").put(1)',
+    expected: [{ line: 3, rule: "epics.pv_put", severity: "medium" }],
+  },
+  {
+    name: "put on a PV indexed out of a list comprehension",
+    code: 'import epics\n[epics.PV(n) for n in ["A", "B"]][0].put(1)',
+    expected: [{ line: 2, rule: "epics.pv_put", severity: "medium" }],
+  },
+  {
+    name: "write under an f-string starting with $HOME",
+    code: 'import os\nwith open(f"{os.environ[\'HOME\']}/notes.txt", "w") as fh:\n    fh.write("x")',
+    expected: [
+      { line: 2, rule: "environment.read", severity: "low" },
+      { line: 2, rule: "filesystem.write", severity: "high" },
+    ],
+  },
+  {
+    name: "write under os.path.join(os.sep, ...)",
+    code: 'import os\nopen(os.path.join(os.sep, "etc", "motd"), "w").write("x")',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "Path('/').joinpath(...).write_text",
+    code: 'from pathlib import Path\nPath("/").joinpath("etc", "motd").write_text("x")',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "os.system as a class's __call__",
+    code: 'import os\nclass Runner:\n    __call__ = staticmethod(os.system)\nRunner()("id")',
+    expected: [{ line: 3, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "map(os.system) unpacked into print",
+    code: 'import os\nprint(*map(os.system, ["id"]))',
+    expected: [{ line: 2, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "os.system called in a default argument",
+    code: 'import os\ndef f(x=os.system("id")):\n    return x',
+    expected: [{ line: 2, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "os.system called inside an f-string",
+    code: "import os\nmsg = f\"{os.system('id')}\"",
+    expected: [{ line: 2, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "os.system called in an assert",
+    code: 'import os\nassert os.system("id") == 0',
+    expected: [{ line: 2, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "os.system called in a parameter annotation",
+    code: 'import os\ndef f(x: os.system("id")):\n    pass',
+    expected: [{ line: 2, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "os.system in a match guard",
+    code: 'import os\nmatch 1:\n    case x if os.system("id"):\n        pass',
+    expected: [{ line: 3, rule: "process.os_system", severity: "high" }],
+    minPython: [3, 10],
+  },
+  {
+    name: "os.system in a walrus inside a comprehension filter",
+    code: 'import os\ncmds = ["id"]\nr = [y for x in cmds if (y := os.system(x))]',
+    expected: [{ line: 3, rule: "process.os_system", severity: "high" }],
+  },
+  {
+    name: "yield from subprocess output",
+    code: 'import subprocess\ndef g():\n    yield from subprocess.check_output(["ls"]).splitlines()',
+    expected: [{ line: 3, rule: "process.subprocess", severity: "high" }],
+  },
+  {
+    name: "print(file=open('/etc/motd', 'w'))",
+    code: 'print("x", file=open("/etc/motd", "w"))',
+    expected: [{ line: 1, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "sys.stdout redirected to a file under /var/log",
+    code: 'import sys\nsys.stdout = open("/var/log/analysis.log", "w")',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "json.dump into open('/etc/...', 'w')",
+    code: 'import json\njson.dump({}, open("/etc/x.json", "w"))',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "pandas ExcelWriter in a home folder",
+    code: 'import pandas as pd\ndf = pd.DataFrame({"a": [1]})\nwith pd.ExcelWriter("/home/ops/report.xlsx") as w:\n    df.to_excel(w)',
+    expected: [{ line: 3, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "PdfPages in a home folder",
+    code: 'from matplotlib.backends.backend_pdf import PdfPages\nimport matplotlib.pyplot as plt\nwith PdfPages("/home/ops/plots.pdf") as pdf:\n    pdf.savefig(plt.figure())',
+    expected: [{ line: 3, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "os.open of /etc/x for writing",
+    code: 'import os\nfd = os.open("/etc/x", os.O_WRONLY | os.O_CREAT)\nos.fdopen(fd, "w").write("x")',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "one with statement reading inside and appending to /etc/hosts",
+    code: 'with open("/etc/hosts", "a") as f, open("x.txt") as g:\n    f.write(g.read())',
+    expected: [
+      { line: 1, rule: "filesystem.read", severity: "low" },
+      { line: 1, rule: "filesystem.write", severity: "high" },
+    ],
+  },
+  {
+    name: "caput reached through sys.modules['epics']",
+    code: 'import sys, epics\nsys.modules["epics"].caput("X", 1)',
+    expected: [
+      { line: 2, rule: "dynamic.sys_modules_read", severity: "medium" },
+      { line: 2, rule: "epics.caput", severity: "medium" },
+    ],
+  },
+  {
+    name: "caput hidden in an exec string",
+    code: "exec(\"import epics; epics.caput('X', 1)\")",
+    expected: [{ line: 1, rule: "dynamic.exec", severity: "high" }],
+  },
+  {
+    name: "os.remove(__file__)",
+    code: "import os\nos.remove(__file__)",
+    expected: [{ line: 2, rule: "filesystem.delete", severity: "medium" }],
+  },
+  {
+    name: "write to a raw block device",
+    code: 'open("/dev/sda", "wb").write(b"0")',
+    expected: [{ line: 1, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "np.memmap opened w+ under /data",
+    code: 'import numpy as np\nm = np.memmap("/data/big.raw", dtype="f4", mode="w+", shape=(10,))',
+    expected: [{ line: 2, rule: "filesystem.write", severity: "high" }],
+  },
+  {
+    name: "PATH prepended with a temporary folder",
+    code: 'import os\nos.environ["PATH"] = "/tmp/evil:" + os.environ["PATH"]',
+    expected: [
+      { line: 2, rule: "environment.read", severity: "low" },
+      { line: 2, rule: "environment.write", severity: "medium" },
+    ],
+  },
+  {
+    name: "LD_PRELOAD set",
+    code: 'import os\nos.environ["LD_PRELOAD"] = "/tmp/x.so"',
+    expected: [{ line: 2, rule: "environment.write", severity: "medium" }],
+  },
+  {
+    name: "pvaccess putDouble looked up with getattr",
+    code: 'import pvaccess\nch = pvaccess.Channel("X")\ngetattr(ch, "putDouble")(1.0)',
+    expected: [{ line: 3, rule: "pvaccess.put", severity: "medium" }],
+  },
+  {
+    name: "caproto pyepics_compat caput imported by name",
+    code: 'from caproto.threading.pyepics_compat import caput\ncaput("X", 1)',
+    expected: [{ line: 2, rule: "epics.caput", severity: "medium" }],
+  },
+  {
+    name: "epics.ca.put on a PV's chid",
+    code: 'import epics\npv = epics.PV("X")\nepics.ca.put(pv.chid, 1)',
+    expected: [{ line: 3, rule: "epics.caput", severity: "medium" }],
+  },
+  {
+    name: "subprocess.run of the caput binary found with shutil.which",
+    code: 'import shutil, subprocess\nexe = shutil.which("caput")\nsubprocess.run([exe, "X", "1"])',
+    expected: [{ line: 3, rule: "process.subprocess", severity: "high" }],
+  },
+  {
+    name: "os.system running the caput command line",
+    code: 'import os\nos.system("caput BL1:SHUTTER 1")',
+    expected: [{ line: 2, rule: "process.os_system", severity: "high" }],
   },
 ];
 
@@ -2786,6 +3644,532 @@ export const BENIGN_SNIPPETS: readonly CorpusCase[] = [
   {
     name: "a helper function returning a DataFrame",
     code: 'import pandas as pd\n\ndef load():\n    return pd.DataFrame({"a": [1, 2]})\n\ndf = load()\ndf.to_csv("table.csv")\nresults = {"n": len(df)}',
+    expected: [],
+  },
+  {
+    name: "archived beam current smoothed and plotted",
+    code: 'import pandas as pd\nimport matplotlib.pyplot as plt\ndf = pd.read_csv("archiver_export_SR_DCCT.csv", parse_dates=["time"])\ndf["current_ma"] = df["value"].rolling(60).mean()\nfig, ax = plt.subplots(figsize=(10, 4))\nax.plot(df["time"], df["current_ma"])\nfig.savefig("beam_current.png", dpi=150)\nresults = {"mean_current": float(df["value"].mean())}',
+    expected: [],
+  },
+  {
+    name: "caget of every sector BPM for an RMS",
+    code: 'import epics\nimport numpy as np\nbpm_x = [epics.caget(f"SR:C{c:02d}:BPM:X") for c in range(1, 13)]\nresults = {"rms_x": float(np.std(bpm_x))}',
+    expected: [{ line: 3, rule: "epics.caget", severity: "low" }],
+  },
+  {
+    name: "a dict named caput",
+    code: 'caput = {"pv": "BL1:X", "value": 3}\nprint(caput["pv"], caput["value"])',
+    expected: [],
+  },
+  {
+    name: "a user function named put",
+    code: 'def put(store, key, value):\n    store[key] = value\n\nstore = {}\nput(store, "SR:DCCT", 401.2)',
+    expected: [],
+  },
+  {
+    name: "a local class named PV with a put method",
+    code: 'class PV:\n    def __init__(self, name):\n        self.name = name\n\n    def put(self, value):\n        self.value = value\n\npv = PV("BL2:FAKE")\npv.put(3)',
+    expected: [],
+  },
+  {
+    name: "a caput command line in a string",
+    code: 'cmd = "caput BL1:SHUTTER 1"\nprint("To open the shutter run:", cmd)',
+    expected: [],
+  },
+  {
+    name: "a list of setpoint PV names",
+    code: 'PVS = ["SR:C01:MAG:QF1:SP", "SR:C01:MAG:QD1:SP"]\nresults = {"n": len(PVS), "names": PVS}',
+    expected: [],
+  },
+  {
+    name: "PV.get in a helper under the __main__ guard",
+    code: 'import epics\n\ndef read_gap():\n    return epics.PV("ID7:GAP:RBV").get(timeout=2.0)\n\nif __name__ == "__main__":\n    print(read_gap())',
+    expected: [{ line: 4, rule: "epics.pv_get", severity: "low" }],
+  },
+  {
+    name: "p4p get of two BPMs",
+    code: 'from p4p.client.thread import Context\nctx = Context("pva")\nvals = ctx.get(["SR:BPM:01:X", "SR:BPM:02:X"])\nresults = {"x": [float(v) for v in vals]}\nctx.close()',
+    expected: [{ line: 3, rule: "p4p.get", severity: "low" }],
+  },
+  {
+    name: "caproto read of one unpacked PV",
+    code: 'from caproto.threading.client import Context\nctx = Context()\n(dcct,) = ctx.get_pvs("SR:DCCT")\nresults = {"current": float(dcct.read().data[0])}',
+    expected: [{ line: 4, rule: "caproto.read", severity: "low" }],
+  },
+  {
+    name: "pvaccess get of a field",
+    code: 'import pvaccess as pva\nch = pva.Channel("BL9:DET:TEMP")\ntemp = ch.get("field(value)")["value"]',
+    expected: [{ line: 3, rule: "pvaccess.get", severity: "low" }],
+  },
+  {
+    name: "Tango State() and read_attribute",
+    code: 'import tango\ndev = tango.DeviceProxy("sr/ps/qf1")\nstate = dev.State()\ncur = dev.read_attribute("Current").value\nresults = {"state": str(state), "current": cur}',
+    expected: [
+      { line: 3, rule: "tango.read_attribute", severity: "low" },
+      { line: 4, rule: "tango.read_attribute", severity: "low" },
+    ],
+  },
+  {
+    name: "ophyd EpicsSignalRO read after wait_for_connection",
+    code: 'from ophyd import EpicsSignalRO\nring = EpicsSignalRO("SR:DCCT", name="ring_current")\nring.wait_for_connection(timeout=5)\nresults = {"ring": ring.get()}',
+    expected: [{ line: 4, rule: "epics.pv_get", severity: "low" }],
+  },
+  {
+    name: "queue put and get of a PV reading",
+    code: 'import queue\nq = queue.Queue()\nq.put(("SR:DCCT", 400.0))\nname, value = q.get()',
+    expected: [],
+  },
+  {
+    name: "Lorentzian fit of a tune scan",
+    code: 'import numpy as np\nfrom scipy.optimize import curve_fit\ndata = np.loadtxt("tune_scan.txt", skiprows=1)\n\ndef lorentz(x, a, x0, g):\n    return a * g**2 / ((x - x0) ** 2 + g**2)\n\npopt, _ = curve_fit(lorentz, data[:, 0], data[:, 1], p0=[1, 0.25, 0.01])\nresults = {"tune": float(popt[1])}',
+    expected: [],
+  },
+  {
+    name: "CSV summary written inside try/finally",
+    code: 'import csv\nrows = [("SR:DCCT", 401.0), ("SR:LIFETIME", 9.8)]\ntry:\n    with open("summary.csv", "w", newline="") as fh:\n        csv.writer(fh).writerows(rows)\nfinally:\n    print("done")',
+    expected: [],
+  },
+  {
+    name: "notes written into a plots subfolder",
+    code: 'from pathlib import Path\nout = Path("plots")\nout.mkdir(exist_ok=True)\n(out / "notes.txt").write_text("orbit ok")',
+    expected: [],
+  },
+  {
+    name: "results written under Path.cwd()",
+    code: 'from pathlib import Path\ntarget = Path.cwd() / "results" / "fit.json"\ntarget.parent.mkdir(parents=True, exist_ok=True)\ntarget.write_text("{}")',
+    expected: [],
+  },
+  {
+    name: "asyncio.gather of pure coroutines",
+    code: 'import asyncio\n\nasync def compute(x):\n    await asyncio.sleep(0)\n    return x * x\n\nasync def main():\n    return await asyncio.gather(*(compute(i) for i in range(5)))\n\nresults = {"squares": asyncio.run(main())}',
+    expected: [],
+  },
+  {
+    name: "match on a machine-state mapping",
+    code: 'def classify(state):\n    match state:\n        case {"mode": "top-off", "current": c} if c > 490:\n            return "nominal"\n        case {"mode": mode}:\n            return mode\n        case _:\n            return "unknown"\n\nresults = {"state": classify({"mode": "top-off", "current": 500})}',
+    expected: [],
+    minPython: [3, 10],
+  },
+  {
+    name: "functools.reduce with operator.add",
+    code: 'import functools\nimport operator\ntotal = functools.reduce(operator.add, [1, 2, 3, 4])\nresults = {"total": total}',
+    expected: [],
+  },
+  {
+    name: "operator.call of sum",
+    code: 'import operator\nresults = {"v": operator.call(sum, [1, 2, 3])}',
+    expected: [],
+  },
+  {
+    name: "old plot removed inside the folder under suppress",
+    code: 'import contextlib\nimport os\nwith contextlib.suppress(FileNotFoundError):\n    os.remove("old_plot.png")',
+    expected: [],
+  },
+  {
+    name: "ExitStack opening CSV files for reading",
+    code: 'from contextlib import ExitStack\nnames = ["a.csv", "b.csv"]\nwith ExitStack() as stack:\n    files = [stack.enter_context(open(n)) for n in names]\n    header = [f.readline() for f in files]',
+    expected: [{ line: 4, rule: "filesystem.read", severity: "low" }],
+  },
+  {
+    name: "sys.exit(main()) under the __main__ guard",
+    code: 'import sys\n\ndef main():\n    values = [1, 2, 3]\n    print(sum(values))\n    return 0\n\nif __name__ == "__main__":\n    sys.exit(main())',
+    expected: [],
+  },
+  {
+    name: "dataclass scan config with PV names",
+    code: 'from dataclasses import dataclass, field\n\n@dataclass\nclass ScanConfig:\n    motor_pv: str = "BL4:MOT:THETA"\n    detector_pv: str = "BL4:DET:COUNTS"\n    points: list = field(default_factory=lambda: list(range(10)))\n\ncfg = ScanConfig()\nresults = {"n": len(cfg.points)}',
+    expected: [],
+  },
+  {
+    name: "generator parsing an archived CSV",
+    code: 'def rows(lines):\n    for line in lines:\n        if line.startswith("#"):\n            continue\n        t, v = line.split(",")\n        yield float(t), float(v)\n\nwith open("dcct.csv") as fh:\n    data = list(rows(fh))',
+    expected: [{ line: 8, rule: "filesystem.read", severity: "low" }],
+  },
+  {
+    name: "threads running a pure worker",
+    code: "import threading\nout = []\n\ndef work(i):\n    out.append(i * 2)\n\nthreads = [threading.Thread(target=work, args=(i,)) for i in range(4)]\nfor t in threads:\n    t.start()\nfor t in threads:\n    t.join()",
+    expected: [],
+  },
+  {
+    name: "caget mapped over BPM names by an executor",
+    code: 'from concurrent.futures import ThreadPoolExecutor\nimport epics\nnames = ["SR:BPM:01:X", "SR:BPM:02:X"]\nwith ThreadPoolExecutor() as ex:\n    values = list(ex.map(epics.caget, names))',
+    expected: [{ line: 5, rule: "epics.caget", severity: "low" }],
+  },
+  {
+    name: "DataFrame.eval of a column expression",
+    code: 'import pandas as pd\ndf = pd.DataFrame({"a": [1, 2], "b": [3, 4]})\ndf["c"] = df.eval("a + b")',
+    expected: [],
+  },
+  {
+    name: "variables named system and exec_time",
+    code: 'system = "ALS"\nexec_time = 3.2\nresults = {"system": system, "exec_time": exec_time}',
+    expected: [],
+  },
+  {
+    name: "regex over BPM PV names",
+    code: 'import re\npattern = re.compile(r"SR:C(\\d+):BPM:(X|Y)")\nm = pattern.match("SR:C03:BPM:X")',
+    expected: [],
+  },
+  {
+    name: "listing HDF5 files in the folder",
+    code: 'import os\nfiles = sorted(f for f in os.listdir(".") if f.endswith(".h5"))\nsizes = {f: os.path.getsize(f) for f in files}',
+    expected: [],
+  },
+  {
+    name: "h5py file opened read-only",
+    code: 'import h5py\nwith h5py.File("scan_042.h5", "r") as f:\n    counts = f["entry/data/counts"][()]',
+    expected: [{ line: 2, rule: "filesystem.read", severity: "low" }],
+  },
+  {
+    name: "np.save and savez inside the folder",
+    code: 'import numpy as np\narr = np.linspace(0, 1, 100)\nnp.save("orbit.npy", arr)\nnp.savez_compressed("orbit_all.npz", x=arr)',
+    expected: [],
+  },
+  {
+    name: "np.load without pickles",
+    code: 'import numpy as np\narr = np.load("orbit.npy")',
+    expected: [],
+  },
+  {
+    name: "json results written inside the folder",
+    code: 'import json\nwith open("results.json", "w") as fh:\n    json.dump({"ok": True}, fh, indent=2)',
+    expected: [],
+  },
+  {
+    name: "logging to stderr only",
+    code: 'import logging\nlogging.basicConfig(level=logging.INFO)\nlog = logging.getLogger("analysis")\nlog.info("start")',
+    expected: [],
+  },
+  {
+    name: "Butterworth filter with scipy.signal",
+    code: "from scipy import signal\nimport numpy as np\nt = np.linspace(0, 1, 1000)\nb, a = signal.butter(4, 0.1)\nfiltered = signal.filtfilt(b, a, np.sin(2 * np.pi * 5 * t))",
+    expected: [],
+  },
+  {
+    name: "os.system mentioned in a help string",
+    code: "HELP = \"Never call os.system('rm -rf /') from analysis code\"\nprint(HELP)",
+    expected: [],
+  },
+  {
+    name: "list comprehension used for append side effects",
+    code: "values = []\n[values.append(i ** 2) for i in range(5)]",
+    expected: [],
+  },
+  {
+    name: "timing decorator with try/finally",
+    code: 'import functools\nimport time\n\ndef timed(fn):\n    @functools.wraps(fn)\n    def wrapper(*a, **k):\n        t0 = time.perf_counter()\n        try:\n            return fn(*a, **k)\n        finally:\n            print(fn.__name__, time.perf_counter() - t0)\n    return wrapper\n\n@timed\ndef fit():\n    return sum(range(1000))\n\nresults = {"fit": fit()}',
+    expected: [],
+  },
+  {
+    name: "walrus in a comprehension filter",
+    code: 'import re\nlines = ["SR:DCCT 401.2", "bad line"]\nvalues = [float(m.group(1)) for l in lines if (m := re.search(r"([\\d.]+)$", l))]',
+    expected: [],
+  },
+  {
+    name: "camonitor collecting values then cleared",
+    code: 'import epics\nimport time\nseen = []\nepics.camonitor("SR:DCCT", callback=lambda pvname=None, value=None, **kw: seen.append(value))\ntime.sleep(5)\nepics.camonitor_clear("SR:DCCT")',
+    expected: [{ line: 4, rule: "epics.camonitor", severity: "low" }],
+  },
+  {
+    name: "PV callback appending samples",
+    code: 'import epics\npv = epics.PV("SR:BPM:01:X", auto_monitor=True)\nsamples = []\npv.add_callback(lambda value=None, **kw: samples.append(value))',
+    expected: [],
+  },
+  {
+    name: "epics Motor get_position",
+    code: 'from epics import Motor\nm = Motor("BL4:MOT:THETA")\npos = m.get_position()',
+    expected: [],
+  },
+  {
+    name: "ophyd EpicsMotor read and position",
+    code: 'from ophyd import EpicsMotor\nm = EpicsMotor("BL6:SAMPLE:X", name="sx")\nreading = m.read()\npos = m.position',
+    expected: [{ line: 3, rule: "epics.pv_get", severity: "low" }],
+  },
+  {
+    name: "dict keys named caput and put",
+    code: 'cfg = {"caput": False, "put": None}\nallow = cfg.get("caput")\nresults = {"allow": allow}',
+    expected: [],
+  },
+  {
+    name: "to_csv into a subfolder made with makedirs",
+    code: 'import os\nimport pandas as pd\nos.makedirs("out/tables", exist_ok=True)\npd.DataFrame({"a": [1]}).to_csv(os.path.join("out", "tables", "a.csv"))',
+    expected: [],
+  },
+  {
+    name: "TemporaryDirectory scratch space",
+    code: 'import tempfile\nwith tempfile.TemporaryDirectory() as tmp:\n    print("scratch at", tmp)',
+    expected: [],
+  },
+  {
+    name: "one savefig per BPM with an f-string name",
+    code: 'import matplotlib\nmatplotlib.use("Agg")\nimport matplotlib.pyplot as plt\nfor i, pv in enumerate(["SR:BPM:01:X", "SR:BPM:02:X"]):\n    plt.figure()\n    plt.title(pv)\n    plt.savefig(f"bpm_{i:02d}.png")\n    plt.close()',
+    expected: [],
+  },
+  {
+    name: "ast.literal_eval of a calibration dict",
+    code: "import ast\ncfg = ast.literal_eval(\"{'gain': 2, 'offset': 0.1}\")",
+    expected: [],
+  },
+  {
+    name: "base64 decode hashed",
+    code: 'import base64\nimport hashlib\nblob = base64.b64decode("aGVsbG8=")\ndigest = hashlib.sha256(blob).hexdigest()',
+    expected: [],
+  },
+  {
+    name: "bytes.fromhex of a register dump",
+    code: 'raw = bytes.fromhex("0a0b0c")\nvalues = list(raw)',
+    expected: [],
+  },
+  {
+    name: "PV name joined and a string reversed",
+    code: 'pv = ":".join(["SR", "C01", "BPM", "X"])\nrev = "XMPB"[::-1]',
+    expected: [],
+  },
+  {
+    name: "hourly resample of synthetic beam current",
+    code: 'import pandas as pd\nimport numpy as np\nidx = pd.date_range("2024-01-01", periods=1440, freq="min")\ns = pd.Series(np.random.default_rng(0).normal(400, 1, len(idx)), index=idx)\nhourly = s.resample("1h").mean()\nresults = {"hourly": hourly.round(2).tolist()}',
+    expected: [],
+  },
+  {
+    name: "xarray dataset mean",
+    code: 'import xarray as xr\nds = xr.open_dataset("scan.nc")\nmean = float(ds["counts"].mean())',
+    expected: [],
+  },
+  {
+    name: "getattr on user records in a sort key",
+    code: 'class Rec:\n    def __init__(self, n, v):\n        self.n, self.v = n, v\n\nrecs = [Rec("a", 2), Rec("b", 1)]\nfield = "v"\nrecs.sort(key=lambda r: getattr(r, field))',
+    expected: [],
+  },
+  {
+    name: "beamline name from the environment",
+    code: 'import os\nbeamline = os.environ.get("BEAMLINE", "BL7")',
+    expected: [{ line: 2, rule: "environment.read", severity: "low" }],
+  },
+  {
+    name: "ProcessPoolExecutor map of a pure function",
+    code: 'from concurrent.futures import ProcessPoolExecutor\nimport math\n\ndef work(x):\n    return math.sqrt(x)\n\nif __name__ == "__main__":\n    with ProcessPoolExecutor() as ex:\n        roots = list(ex.map(work, range(10)))',
+    expected: [],
+  },
+  {
+    name: "SIGALRM timeout that raises",
+    code: 'import signal\n\ndef handler(signum, frame):\n    raise TimeoutError("fit took too long")\n\nsignal.signal(signal.SIGALRM, handler)\nsignal.alarm(30)',
+    expected: [],
+  },
+  {
+    name: "pid and cpu count",
+    code: 'import os\nresults = {"pid": os.getpid(), "cpus": os.cpu_count()}',
+    expected: [],
+  },
+  {
+    name: "raw detector header unpacked",
+    code: 'import struct\nwith open("frame_0001.raw", "rb") as fh:\n    header = struct.unpack("<4I", fh.read(16))',
+    expected: [{ line: 2, rule: "filesystem.read", severity: "low" }],
+  },
+  {
+    name: "previous run read from the parent folder",
+    code: 'from pathlib import Path\nprev = (Path("..") / "previous_run" / "results.json").read_text()',
+    expected: [{ line: 2, rule: "filesystem.read", severity: "low" }],
+  },
+  {
+    name: "a function named eval_metric",
+    code: 'def eval_metric(y, yhat):\n    return sum((a - b) ** 2 for a, b in zip(y, yhat))\n\nresults = {"mse": eval_metric([1, 2], [1.1, 1.9])}',
+    expected: [],
+  },
+  {
+    name: "caget_many of ring status",
+    code: 'from epics import caget_many\nvals = caget_many(["SR:DCCT", "SR:LIFETIME"])',
+    expected: [{ line: 2, rule: "epics.caget", severity: "low" }],
+  },
+  {
+    name: "a user class named Context with put",
+    code: 'class Context:\n    def __init__(self):\n        self.data = {}\n\n    def put(self, k, v):\n        self.data[k] = v\n\nctx = Context()\nctx.put("SR:DCCT", 400)',
+    expected: [],
+  },
+  {
+    name: "p4p Value built without a put",
+    code: 'from p4p import Value, Type\nT = Type([("value", "d")])\nv = Value(T, {"value": 1.0})',
+    expected: [],
+  },
+  {
+    name: "archiver JSON export read from a file",
+    code: 'import json\nimport pandas as pd\nwith open("archiver_SR_DCCT.json") as fh:\n    payload = json.load(fh)\ndf = pd.DataFrame(payload[0]["data"])\ndf["time"] = pd.to_datetime(df["secs"], unit="s")',
+    expected: [{ line: 3, rule: "filesystem.read", severity: "low" }],
+  },
+  {
+    name: "os._exit after writing results",
+    code: 'import os\nimport json\nwith open("results.json", "w") as fh:\n    json.dump({"done": True}, fh)\nos._exit(0)',
+    expected: [],
+  },
+  {
+    name: "contextmanager timing a block",
+    code: 'from contextlib import contextmanager\nimport time\n\n@contextmanager\ndef timer(label):\n    t0 = time.time()\n    yield\n    print(label, time.time() - t0)\n\nwith timer("fit"):\n    total = sum(range(10000))',
+    expected: [],
+  },
+  {
+    name: "orbit response matrix SVD",
+    code: 'import numpy as np\nR = np.loadtxt("orm.txt")\nU, s, Vt = np.linalg.svd(R, full_matrices=False)\nresults = {"condition": float(s[0] / s[-1])}',
+    expected: [],
+  },
+  {
+    name: "put and get on a user cache object",
+    code: 'class Cache(dict):\n    def put(self, key, value):\n        self[key] = value\n\ncache = Cache()\ncache.put("SR:DCCT", 400.0)\nvalue = cache.get("SR:DCCT")',
+    expected: [],
+  },
+  {
+    name: "typing and match on a dataclass value",
+    code: 'from dataclasses import dataclass\n\n@dataclass\nclass Reading:\n    pv: str\n    value: float\n\ndef describe(r):\n    match r:\n        case Reading(pv=pv, value=v) if v < 0:\n            return f"{pv} negative"\n        case Reading(pv=pv):\n            return f"{pv} ok"\n\nprint(describe(Reading("SR:DCCT", 400.0)))',
+    expected: [],
+    minPython: [3, 10],
+  },
+  {
+    name: "Tango attributes read as properties",
+    code: 'from tango import DeviceProxy\nps = DeviceProxy("sr/ps/qd1")\nprint(ps.Current, ps.Voltage)',
+    expected: [
+      { line: 3, rule: "tango.read_attribute", severity: "low" },
+      { line: 3, rule: "tango.read_attribute", severity: "low" },
+    ],
+  },
+  {
+    name: "OMP_NUM_THREADS set for numpy",
+    code: 'import os\nos.environ["OMP_NUM_THREADS"] = "4"',
+    expected: [{ line: 2, rule: "environment.write", severity: "low" }],
+  },
+  {
+    name: "MPLBACKEND set with setdefault",
+    code: 'import os\nos.environ.setdefault("MPLBACKEND", "Agg")',
+    expected: [{ line: 2, rule: "environment.write", severity: "low" }],
+  },
+  {
+    name: "HDF5_USE_FILE_LOCKING turned off",
+    code: 'import os\nos.environ["HDF5_USE_FILE_LOCKING"] = "FALSE"',
+    expected: [{ line: 2, rule: "environment.write", severity: "low" }],
+  },
+  {
+    name: "CSV named from a folded PV name",
+    code: 'name = "SR:DCCT".replace(":", "_")\nwith open(f"{name}.csv", "w") as fh:\n    fh.write("t,v")',
+    expected: [],
+  },
+  {
+    name: "numbered files joined under a relative folder",
+    code: 'import os\nout_dir = "plots"\nos.makedirs(out_dir, exist_ok=True)\nfor i in range(3):\n    with open(os.path.join(out_dir, f"fig_{i}.txt"), "w") as fh:\n        fh.write("x")',
+    expected: [],
+  },
+  {
+    name: "dangerous modules imported but never used",
+    code: "import subprocess, os, socket\nimport epics\nx = 1",
+    expected: [],
+  },
+  {
+    name: "CalledProcessError imported for an except clause",
+    code: "from subprocess import CalledProcessError\ntry:\n    pass\nexcept CalledProcessError:\n    pass",
+    expected: [],
+  },
+  {
+    name: "shutil.copy from the archive into the folder",
+    code: 'import shutil\nshutil.copy("/data/archive/scan.h5", "scan.h5")',
+    expected: [],
+  },
+  {
+    name: "shutil.copytree from the archive into the folder",
+    code: 'import shutil\nshutil.copytree("/data/run42", "run42")',
+    expected: [],
+  },
+  {
+    name: "sys.path.append of a relative lib folder",
+    code: 'import sys\nsys.path.append("lib")',
+    expected: [],
+  },
+  {
+    name: "socket.gethostname for run metadata",
+    code: "import socket\nhost = socket.gethostname()",
+    expected: [],
+  },
+  {
+    name: "getpass.getuser and platform.node",
+    code: "import getpass, platform\nu = getpass.getuser(); n = platform.node()",
+    expected: [],
+  },
+  {
+    name: "glob over an absolute archive folder",
+    code: 'import glob\nfiles = glob.glob("/data/archive/*.h5")',
+    expected: [],
+  },
+  {
+    name: "h5py read of an absolute archive file",
+    code: 'import h5py\nwith h5py.File("/data/archive/scan.h5", "r") as f:\n    x = f["data"][()]',
+    expected: [{ line: 2, rule: "filesystem.read", severity: "low" }],
+  },
+  {
+    name: "pickle.dump into the folder",
+    code: 'import pickle\nwith open("cache.pkl", "wb") as fh:\n    pickle.dump({"a": 1}, fh)',
+    expected: [],
+  },
+  {
+    name: "logging.FileHandler inside the folder",
+    code: 'import logging\nh = logging.FileHandler("analysis.log")\nlogging.getLogger().addHandler(h)',
+    expected: [],
+  },
+  {
+    name: "joblib Parallel of a pure function",
+    code: "from joblib import Parallel, delayed\ndef fit(x):\n    return x * 2\nout = Parallel(n_jobs=2)(delayed(fit)(x) for x in range(4))",
+    expected: [],
+  },
+  {
+    name: "to_csv with an f-string PV file name",
+    code: 'import pandas as pd\npv = "SR:DCCT"\npd.DataFrame({"a": [1]}).to_csv(f"{pv.replace(\':\', \'_\')}.csv")',
+    expected: [],
+  },
+  {
+    name: "savefig under a relative folder variable",
+    code: 'import matplotlib.pyplot as plt\nimport os\nout_dir = "figs"\nos.makedirs(out_dir, exist_ok=True)\nplt.savefig(os.path.join(out_dir, "a.png"))',
+    expected: [],
+  },
+  {
+    name: "Tango attribute formatted in an f-string",
+    code: 'import tango\ndev = tango.DeviceProxy("sr/ps/qf1")\nprint(f"current={dev.Current:.2f}")',
+    expected: [{ line: 3, rule: "tango.read_attribute", severity: "low" }],
+  },
+  {
+    name: "Tango attribute returned from a helper",
+    code: "import tango\ndef current(name):\n    dev = tango.DeviceProxy(name)\n    return dev.Current",
+    expected: [{ line: 4, rule: "tango.read_attribute", severity: "low" }],
+  },
+  {
+    name: "Tango attribute of self.dev converted with float()",
+    code: "import tango\nclass PS:\n    def __init__(self, n):\n        self.dev = tango.DeviceProxy(n)\n    def current(self):\n        return float(self.dev.Current)",
+    expected: [{ line: 6, rule: "tango.read_attribute", severity: "low" }],
+  },
+  {
+    name: "Tango attributes collected in a list",
+    code: 'import tango\ndev = tango.DeviceProxy("a/b/c")\nvals = [dev.Current, dev.Voltage]',
+    expected: [
+      { line: 3, rule: "tango.read_attribute", severity: "low" },
+      { line: 3, rule: "tango.read_attribute", severity: "low" },
+    ],
+  },
+  {
+    name: "Tango State() printed and compared",
+    code: 'import tango\ndev = tango.DeviceProxy("a/b/c")\nok = dev.state() == tango.DevState.ON\nst = dev.State()\nprint(st, str(st), st.name)',
+    expected: [{ line: 4, rule: "tango.read_attribute", severity: "low" }],
+  },
+  {
+    name: "PV.value formatted in an f-string",
+    code: 'import epics\npv = epics.PV("SR:DCCT")\nprint(f"{pv.value:.1f} mA")',
+    expected: [{ line: 3, rule: "epics.pv_get", severity: "low" }],
+  },
+  {
+    name: "ophyd.sim motor and detector",
+    code: "from ophyd.sim import det, motor\nmotor.set(1)\ndet.trigger()",
+    expected: [],
+  },
+  {
+    name: "np.memmap opened read-only",
+    code: 'import numpy as np\nm = np.memmap("frame.raw", dtype="f4", mode="r")',
+    expected: [{ line: 2, rule: "filesystem.read", severity: "low" }],
+  },
+  {
+    name: "NamedTemporaryFile in the default temp folder",
+    code: 'import tempfile\nwith tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as tmp:\n    tmp.write("a,b")',
     expected: [],
   },
 ];
