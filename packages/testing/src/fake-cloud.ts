@@ -129,7 +129,8 @@ const EXECUTE_PATH = /^\/api\/v1\/integrations\/connectors\/([^/]+)\/execute$/;
  * - `GET /api/v1/integrations/connectors?workspace_name=&definition_id=`: filters the registry (and the
  *   organization, from `X-Organization-Id`), answering `{data: [{id, name, workspace_name, definition_id}]}`;
  * - `POST /api/v1/integrations/connectors/{id}/execute`: runs `{entity, action, params}` on the connector's
- *   executor and answers `{result, connector_metadata}`.
+ *   executor and answers `{result, connector_metadata}`; a download (a byte-stream result) is sent as
+ *   `application/octet-stream`, chunk by chunk as the executor produces it, as the real cloud streams files.
  *
  * Failures answer with `{message}` bodies, as the reference client reads them: 401 for a missing, unknown or
  * expired token or bad credentials; 404 for an unknown connector; 422 for a malformed execute body; 400 with
