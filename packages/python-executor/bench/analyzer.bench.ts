@@ -10,6 +10,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { PythonCodeAnalyzer } from "../src/analysis/python-analyzer";
+import { defaultTestPython } from "../src/testing/jupyter-server";
 
 /** What the benchmark reports. */
 export interface AnalyzerBenchResult {
@@ -144,7 +145,7 @@ function cpuSeconds(pid: number | undefined): number | undefined {
 
 /** Runs the benchmark and prints one line; resolves with the figures. */
 export default async function benchAnalyzer(): Promise<AnalyzerBenchResult> {
-  const python = process.env.EXECKIT_PYTHON ?? "/usr/bin/python3";
+  const python = defaultTestPython();
   const name = `analyzer: ${SNIPPETS} snippets vs ast.parse alone`;
   const snippets = benchSnippets(SNIPPETS);
   const analyzer = new PythonCodeAnalyzer({ pythonPath: python });

@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { isApprovalInterrupt, LocalCodeRunner, PythonExecutorService } from "../src/index";
+import { defaultTestPython } from "../src/testing/jupyter-server";
 import { median, time } from "./bench-stats";
 
 /** What one benchmark reports. */
@@ -42,7 +43,7 @@ const TARGET = 2;
 
 /** Runs the benchmark and prints one line; resolves with the figures. */
 export default async function benchService(): Promise<ServiceBenchResult> {
-  const python = process.env.EXECKIT_PYTHON ?? "/usr/bin/python3";
+  const python = defaultTestPython();
   const name = "service: local approvedCode run vs python3 -c pass";
   const root = await mkdtemp(join(tmpdir(), "execkit-bench-service-"));
   const service = new PythonExecutorService({

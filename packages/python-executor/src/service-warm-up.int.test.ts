@@ -8,9 +8,10 @@ import { isApprovalInterrupt } from "./approval/approval-request";
 import type { ExecutionModeConfig } from "./execution/types";
 import { PythonExecutorService } from "./service";
 import { outcome, ScriptedAnalyzer, ScriptedRunner, temporaryRoot } from "./service-test-support";
+import { defaultTestPython } from "./testing/jupyter-server";
 import { childProcesses } from "./testing/process-table";
 
-const PYTHON = process.env.EXECKIT_PYTHON ?? "/usr/bin/python3";
+const PYTHON = defaultTestPython();
 const REQUEST = {
   userQuery: "x",
   taskObjective: "x",

@@ -23,9 +23,10 @@ import type { CodeRunner, CodeRunRequest } from "./execution/types";
 import type { PythonServiceResult } from "./models/result";
 import { PythonExecutorService } from "./service";
 import { fenced, listNotebooks, RecordingChatModel, temporaryRoot } from "./service-test-support";
+import { defaultTestPython } from "./testing/jupyter-server";
 import { listProcesses } from "./testing/process-table";
 
-const PYTHON = process.env.EXECKIT_PYTHON ?? "/usr/bin/python3";
+const PYTHON = defaultTestPython();
 const PACKAGE_ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
 const REQUEST = {
   userQuery: "Analyse some numbers",

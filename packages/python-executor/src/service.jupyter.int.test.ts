@@ -11,9 +11,14 @@ import type { PythonExecutorEvent } from "./graph/workflow-events";
 import type { PythonServiceResult } from "./models/result";
 import { PythonExecutorService } from "./service";
 import { fenced, listNotebooks, RecordingChatModel, temporaryRoot } from "./service-test-support";
-import { isJupyterAvailable, type RunningJupyterServer, startJupyterServer } from "./testing/jupyter-server";
+import {
+  defaultTestPython,
+  isJupyterAvailable,
+  type RunningJupyterServer,
+  startJupyterServer,
+} from "./testing/jupyter-server";
 
-const PYTHON = process.env.EXECKIT_PYTHON ?? "/usr/bin/python3";
+const PYTHON = defaultTestPython();
 const available = await isJupyterAvailable(PYTHON);
 if (!available) {
   console.warn(`Skipping Jupyter service tests: ${PYTHON} cannot import jupyter_server and ipykernel.`);

@@ -5,11 +5,12 @@ import { dirname, join } from "node:path";
 import { ContainerConfigurationError, WorkflowError } from "@execkit/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pythonAssetPath } from "../python-assets";
+import { defaultTestPython } from "../testing/jupyter-server";
 import { BENIGN_SNIPPETS, type CorpusCase, DANGEROUS_SNIPPETS } from "./corpus";
 import { isAnalysisAborted, PythonCodeAnalyzer } from "./python-analyzer";
 import type { AnalysisReport } from "./types";
 
-const PYTHON = process.env.EXECKIT_PYTHON ?? "/usr/bin/python3";
+const PYTHON = defaultTestPython();
 const PYTHON_VERSION = execFileSync(PYTHON, [
   "-c",
   "import sys; print(sys.version_info[0], sys.version_info[1])",

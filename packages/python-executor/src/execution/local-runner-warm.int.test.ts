@@ -6,12 +6,13 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createExecutionFolder } from "../files/execution-folder";
+import { defaultTestPython } from "../testing/jupyter-server";
 import { childProcesses } from "../testing/process-table";
 import { LocalCodeRunner } from "./local-runner";
 import type { CodeRunRequest, ExecutionModeConfig } from "./types";
 import { wrapperScriptPath } from "./wrapper";
 
-const PYTHON = process.env.EXECKIT_PYTHON ?? "/usr/bin/python3";
+const PYTHON = defaultTestPython();
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
 const READ_ONLY: ExecutionModeConfig = {

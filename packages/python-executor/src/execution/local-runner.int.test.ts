@@ -11,11 +11,12 @@ import {
 } from "@execkit/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createExecutionFolder, type ExecutionFolder } from "../files/execution-folder";
+import { defaultTestPython } from "../testing/jupyter-server";
 import { listProcesses } from "../testing/process-table";
 import { LocalCodeRunner } from "./local-runner";
 import type { CodeRunRequest, ExecutionModeConfig } from "./types";
 
-const PYTHON = process.env.EXECKIT_PYTHON ?? "/usr/bin/python3";
+const PYTHON = defaultTestPython();
 
 const READ_ONLY: ExecutionModeConfig = {
   modeName: "read_only",

@@ -6,13 +6,14 @@ import { dirname, join } from "node:path";
 import type { Duplex } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createExecutionFolder } from "../files/execution-folder";
+import { defaultTestPython } from "../testing/jupyter-server";
 import { prepareAttemptFiles } from "./attempt-files";
 import { buildChildEnvironment } from "./child-environment";
 import { processGroupAlive } from "./process-group";
 import { wrapperCommandLine, wrapperScriptPath } from "./wrapper";
 import { WrapperProcess } from "./wrapper-process";
 
-const PYTHON = process.env.EXECKIT_PYTHON ?? "/usr/bin/python3";
+const PYTHON = defaultTestPython();
 
 let root: string;
 beforeAll(async () => {

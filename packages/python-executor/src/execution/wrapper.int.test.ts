@@ -1,15 +1,18 @@
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createExecutionFolder } from "../files/execution-folder";
+import { defaultTestPython } from "../testing/jupyter-server";
 import { prepareAttemptFiles } from "./attempt-files";
+import { kernelCell } from "./jupyter/kernel-cell";
 import { collectRunOutcome } from "./run-outcome";
-import { kernelWrapperSnippet, wrapperCommandLine, wrapperScriptPath } from "./wrapper";
+import { wrapperCommandLine, wrapperScriptPath } from "./wrapper";
 
-const PYTHON = process.env.EXECKIT_PYTHON ?? "/usr/bin/python3";
+const PYTHON = defaultTestPython();
 const run = promisify(execFile);
 
 let root: string;
@@ -53,7 +56,7 @@ describe("wrapperCommandLine", () => {
   });
 });
 
-describe("kernelWrapperSnippet", () => {
+describe("the wrapper in a kernel cell", () => {
   it("runs the wrapper in-process twice (as a reused kernel would) without leaking state", async () => {
     const folder = await createExecutionFolder({ root, name: 'kernel\'s "folder"', contextData: { n: 2 } });
     const first = await prepareAttemptFiles({
@@ -64,19 +67,21 @@ describe("kernelWrapperSnippet", () => {
       code: "import subprocess, os\nresults = {'out': subprocess.check_output(['echo', 'hi'], text=True), 'leak': 'blocked' in globals()}",
       attemptFolder: await folder.attemptFolder(2),
     });
-    const snippet = (files: typeof first, attemptFolder: string, readOnly: boolean) =>
-      kernelWrapperSnippet(files.wrapperPath, {
-        codePath: files.codePath,
-        executionFolder: folder.folderPath,
-        attemptFolder,
-        readOnly,
+    const snippet = async (files: typeof first, attemptFolder: string, readOnly: boolean) =>
+      kernelCell({
+        wrapperPath: files.wrapperPath,
+        wrapperSha256: createHash("sha256")
+          .update(await readFile(files.wrapperPath))
+          .digest("hex"),
+        invocation: { codePath: files.codePath, executionFolder: folder.folderPath, attemptFolder, readOnly },
+        environment: {},
       });
     // The "kernel": one interpreter that runs both cells, then reports what is left in its namespace and cwd.
     const program = [
       "import os",
       "start = os.getcwd()",
-      snippet(first, await folder.attemptFolder(1), true),
-      snippet(second, await folder.attemptFolder(2), false),
+      await snippet(first, await folder.attemptFolder(1), true),
+      await snippet(second, await folder.attemptFolder(2), false),
       "names = sorted(n for n in globals() if 'execkit' in n)",
       "print('STATE', names, os.getcwd() == start)",
     ].join("\n");

@@ -10,11 +10,12 @@ import type { AnalysisReport } from "../analysis/types";
 import { LocalCodeRunner } from "../execution/local-runner";
 import type { ExecutionModeConfig } from "../execution/types";
 import { createExecutionFolder, type ExecutionFolder } from "../files/execution-folder";
+import { defaultTestPython } from "../testing/jupyter-server";
 import type { NotebookDocument } from "./nbformat";
 import { NOTEBOOK_TYPES, NotebookType } from "./notebook-type";
 import { notebookErrorFrom, writeNotebook } from "./notebook-writer";
 
-const PYTHON = process.env.EXECKIT_PYTHON ?? "/usr/bin/python3";
+const PYTHON = defaultTestPython();
 const execFileAsync = promisify(execFile);
 
 const MODE: ExecutionModeConfig = {
